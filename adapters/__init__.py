@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform events to ``bot.messages`` and render replies back."""

@@ -1,0 +1,1 @@
+"""TechServ Assistant core: platform-neutral conversation, retrieval and services."""

@@ -1,0 +1,84 @@
+"""Extractive answers: the one to three source sentences that best answer a question, with citations.
+
+Nothing is generated: every sentence in an answer is a verbatim span of an indexed chunk.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexer.chunking import Chunk
+from indexer.text import normalise_space, split_sentences
+
+from .messages import Citation, Quote
+from .retrieval import Hit, Retriever
+
+
+@dataclass
+class AnswerResult:
+    quotes: list[Quote]
+    confidence: float
+    answered: bool
+    hits: list[Hit] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)  # the chunks behind ``hits``
+
+
+def citation_for(chunk: Chunk, today: dt.date) -> Citation:
+    overdue = bool(chunk.review_due and dt.date.fromisoformat(chunk.review_due) < today)
+    return Citation(doc_id=chunk.doc_id, title=chunk.title, section=" > ".join(chunk.section),
+                    version=chunk.version, effective=chunk.effective, path=chunk.source_path,
+                    review_due=chunk.review_due, url=chunk.url, overdue_review=overdue)
+
+
+class Answerer:
+    """Picks sentences from the best passages; confidence is the cosine similarity between the
+    question and the best-matching sentence/passage, so it means the same across questions."""
+
+    def __init__(self, retriever: Retriever, chunks: list[Chunk], min_confidence: float = 0.45,
+                 max_sentences: int = 3, passages: int = 4, clock=None):
+        self.retriever = retriever
+        self.chunks = chunks
+        self.min_confidence = min_confidence
+        self.max_sentences = max_sentences
+        self.passages = passages
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+
+    def answer(self, question: str) -> AnswerResult:
+        qv = self.retriever.embedder.encode_query(question)
+        hits = self.retriever.search(question, k=max(self.passages, 5), query_vector=qv)
+        chunks = [self.chunks[h.row] for h in hits]
+        if not hits:
+            return AnswerResult([], 0.0, False, hits, chunks)
+        top = list(zip(hits[: self.passages], chunks[: self.passages]))
+        candidates: list[tuple[str, int, Chunk, float]] = []  # sentence, passage rank, chunk, fused
+        for rank, (hit, chunk) in enumerate(top):
+            for a, b in split_sentences(chunk.text):
+                sentence = normalise_space(chunk.text[a:b])
+                if len(sentence) >= 12:
+                    candidates.append((sentence, rank, chunk, hit.score))
+        if not candidates:
+            return AnswerResult([], 0.0, False, hits, chunks)
+        vecs = self.retriever.embedder.encode([s for s, *_ in candidates])
+        sims = vecs @ qv
+        q_terms = set(self.retriever.sparse.query_tokens(question))
+        scores = []
+        for (sentence, rank, _chunk, _fused), sim in zip(candidates, sims):
+            terms = set(self.retriever.sparse.query_tokens(sentence))
+            overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
+            scores.append(float(sim) + 0.25 * overlap - 0.03 * rank)
+        order = np.argsort(-np.array(scores), kind="stable")
+        best_passage_sim = max((h.dense for h in hits[: self.passages] if h.dense == h.dense), default=0.0)
+        confidence = round(float(max(float(sims[order[0]]), best_passage_sim)), 3)
+        today = self.clock().date()
+        quotes: list[Quote] = []
+        best = scores[order[0]]
+        for i in order:
+            sentence, rank, chunk, _ = candidates[i]
+            if len(quotes) >= self.max_sentences or scores[i] < best - 0.12:
+                break
+            if any(sentence == q.text for q in quotes):
+                continue
+            quotes.append(Quote(text=sentence, citation=citation_for(chunk, today)))
+        return AnswerResult(quotes, confidence, confidence >= self.min_confidence, hits, chunks)

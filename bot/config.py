@@ -1,0 +1,57 @@
+"""Settings from the environment (and an optional .env file): one object, passed down."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TECHSERV_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    var_dir: Path = PROJECT_ROOT / "var"
+    model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    hnsw_threshold: int = 50_000
+    keep_snapshots: int = 3
+
+    # retrieval and answering
+    candidates: int = 100
+    min_confidence: float = Field(0.45, description="below this the assistant declines (see README: calibration)")
+    max_answer_sentences: int = 3
+    max_question_chars: int = 2000
+    timezone: str = "Europe/London"
+
+    # chat platforms (read by `techserv start` to decide what to run)
+    slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "TECHSERV_SLACK_BOT_TOKEN"))
+    slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "TECHSERV_SLACK_APP_TOKEN"))
+    slack_signing_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "TECHSERV_SLACK_SIGNING_SECRET"))
+    microsoft_app_id: str | None = Field(None, validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
+    microsoft_app_password: str | None = Field(
+        None, validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD"))
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.var_dir / "cache" / "embeddings"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.knowledge_dir / "glossary.yaml"
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.microsoft_app_id and self.microsoft_app_password)

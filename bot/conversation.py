@@ -1,0 +1,71 @@
+"""The one entry point every adapter calls: ``Conversation.handle(Incoming) -> list[Reply]``."""
+from __future__ import annotations
+
+import logging
+
+from indexer.snapshot import SnapshotError
+
+from .config import Settings
+from .knowledge import KnowledgeBase
+from .messages import Action, Incoming, Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+HELP_TEXT = (
+    "Ask me a practice question in your own words, for example:\n"
+    "• what are the particle limits for grade B in operation?\n"
+    "• how often do I change gloves in the isolator?\n"
+    "I answer only by quoting the approved guidance and course material, with the document, "
+    "section and version. If the material does not cover your question I will say so."
+)
+HELP_WORDS = {"help", "?", "/help", "hi", "hello", "start"}
+
+
+class Conversation:
+    def __init__(self, kb: KnowledgeBase, settings: Settings):
+        self.kb = kb
+        self.settings = settings
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        text = (msg.text or "").strip()
+        if not text:
+            return [Reply(ReplyKind.INVALID, "Your message was empty. Type a question, or `help` for examples.")]
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            return [Reply(ReplyKind.INVALID,
+                          f"That message is {len(text):,} characters; I can take questions up to {limit:,}. "
+                          "Please send just the question (you can paste a short extract of a worksheet "
+                          "or SOP, but not the whole document).")]
+        if text.lower() in HELP_WORDS:
+            return [Reply(ReplyKind.HELP, HELP_TEXT)]
+        return [self.ask(text)]
+
+    def ask(self, question: str) -> Reply:
+        try:
+            live = self.kb.live
+        except SnapshotError as exc:
+            log.error("no index loaded: %s", exc)
+            return Reply(ReplyKind.INVALID, "The knowledge index is not available yet, so I cannot answer. "
+                         "An administrator needs to run `techserv index`.")
+        result = live.answerer.answer(question)
+        version = live.version
+        if not result.answered:
+            nearest = result.chunks[0] if result.chunks else None
+            text = ("The approved material I have does not clearly cover this, so I won't guess "
+                    f"(confidence {result.confidence:.2f}). You can ask an expert instead.")
+            if nearest is not None:
+                text += f"\nNearest material, not a confirmed answer: {nearest.heading} (v{nearest.version})."
+            return Reply(ReplyKind.DECLINED, text, confidence=result.confidence, index_version=version,
+                         actions=[Action("ask_expert", "Ask an expert", question)])
+        warnings = [
+            f"{c.title} (v{c.version}) was due for review on {c.review_due}: check it is still the current "
+            "controlled version before relying on it."
+            for c in {q.citation.doc_id: q.citation for q in result.quotes}.values() if c.overdue_review
+        ]
+        actions = [Action("feedback_helpful", "Helpful", question),
+                   Action("feedback_not_helpful", "Not helpful", question)]
+        if result.confidence < self.settings.min_confidence + 0.1:
+            actions.append(Action("ask_expert", "Ask an expert", question))
+        text = "\n".join(q.text for q in result.quotes)
+        return Reply(ReplyKind.ANSWER, text, quotes=result.quotes, actions=actions,
+                     confidence=result.confidence, index_version=version, warnings=warnings)

@@ -1,0 +1,1 @@
+"""Retrieval evaluation: BEIR datasets and the knowledge-pack question set."""

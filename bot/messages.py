@@ -1,0 +1,87 @@
+"""Platform-neutral message types: adapters translate to and from these, the core speaks only these."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person, whatever the platform."""
+
+    text: str
+    user_id: str  # platform user id (e.g. Slack U123, AAD object id, or 'console')
+    platform: str = "console"  # console | slack | teams
+    channel: str | None = None
+    thread: str | None = None
+    event_id: str | None = None  # the platform's delivery id, for de-duplication
+    user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    title: str
+    section: str
+    version: str
+    effective: str | None
+    path: str
+    review_due: str | None = None
+    url: str | None = None
+    overdue_review: bool = False
+
+    def label(self) -> str:
+        parts = [self.title]
+        if self.section:
+            parts.append(self.section)
+        parts.append(f"v{self.version}" if self.version[:1].isdigit() else self.version)
+        if self.effective:
+            parts.append(f"effective {self.effective}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence copied verbatim from a source, and where it came from."""
+
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Action:
+    """A follow-up the person can take (a button on Slack/Teams, a typed command in the terminal)."""
+
+    id: str  # e.g. 'ask_expert', 'feedback_helpful'
+    label: str
+    value: str = ""
+
+
+class ReplyKind(str, Enum):
+    ANSWER = "answer"
+    DECLINED = "declined"  # the approved material does not cover the question
+    INVALID = "invalid"  # empty / too long / not understood
+    HELP = "help"
+
+
+@dataclass
+class Reply:
+    kind: ReplyKind
+    text: str
+    quotes: list[Quote] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    confidence: float | None = None
+    index_version: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @property
+    def citations(self) -> list[Citation]:
+        seen, out = set(), []
+        for q in self.quotes:
+            key = (q.citation.doc_id, q.citation.section)
+            if key not in seen:
+                seen.add(key)
+                out.append(q.citation)
+        return out

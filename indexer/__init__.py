@@ -1,0 +1,1 @@
+"""Indexing pipeline: sources → sections → chunks → embeddings → FAISS + BM25 snapshot."""

@@ -1,0 +1,43 @@
+"""Word .docx (python-docx): 'Title'/'Heading N' styles give the sections; tables become rows."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from .base import ParsedDocument, SourceError
+from .structured import document_from_blocks
+
+SUFFIXES = (".docx",)
+
+
+def _level(par: Paragraph) -> int:
+    style = (par.style.name if par.style is not None else "") or ""
+    if style == "Title":
+        return 1
+    if style.startswith("Heading "):
+        try:
+            return min(int(style.split()[1]) + 1, 6)  # Heading 1 → '##' (the title is '#')
+        except ValueError:
+            return 0
+    return 0
+
+
+def parse(path: Path, rel: str) -> ParsedDocument:
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(f"not a readable .docx file ({exc}); re-save it from Word") from exc
+    blocks: list[tuple[int, str]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append((_level(item), item.text))
+        elif isinstance(item, Table):
+            for row in item.rows:
+                blocks.append((0, " | ".join(cell.text.strip() for cell in row.cells)))
+    props = document.core_properties
+    embedded = {"title": props.title, "version": props.version or None, "id": props.identifier or None}
+    return document_from_blocks(path, rel, blocks, embedded)

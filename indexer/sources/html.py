@@ -1,0 +1,39 @@
+"""HTML: h1–h6 give the section tree; paragraphs, list items and table rows give the text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from .base import ParsedDocument
+from .structured import document_from_blocks
+
+SUFFIXES = (".html", ".htm")
+_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dd", "dt"]
+
+
+def parse(path: Path, rel: str) -> ParsedDocument:
+    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    for junk in soup(["script", "style", "nav", "header", "footer", "noscript"]):
+        junk.decompose()
+    embedded = {}
+    if soup.title and soup.title.string:
+        embedded["title"] = soup.title.string.strip()
+    for meta in soup.find_all("meta"):
+        name, content = (meta.get("name") or "").lower(), meta.get("content")
+        if name in ("version", "effective", "review_due", "owner", "id") and content:
+            embedded[name] = content
+    blocks: list[tuple[int, str]] = []
+    for el in soup.find_all(_BLOCKS):
+        if el.find_parent(["li", "tr", "pre"]) is not None and el.name not in ("tr",):
+            if el.name != "li":
+                continue
+        if el.name == "li" and el.find("li"):
+            continue
+        if el.name == "tr":
+            text = " | ".join(c.get_text(" ", strip=True) for c in el.find_all(["td", "th"]))
+        else:
+            text = el.get_text(" ", strip=True)
+        level = int(el.name[1]) if el.name[0] == "h" and el.name[1:].isdigit() else 0
+        blocks.append((level, text))
+    return document_from_blocks(path, rel, blocks, embedded)
