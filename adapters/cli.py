@@ -209,9 +209,10 @@ def eval_cmd(
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(2)
     if as_json:
-        flat = report["results"][modes[0]] if len(modes) == 1 else report["results"]
-        out.print_json(json.dumps({**{k: v for k, v in report.items() if k != "results"},
-                                   "mode": mode, **({"metrics": flat})}))
+        head = {k: v for k, v in report.items() if k != "results"} | {"mode": mode}
+        # one mode: its metrics at the top level; --mode all: metrics per mode
+        body = report["results"][modes[0]] if len(modes) == 1 else {"metrics": report["results"]}
+        out.print_json(json.dumps(head | body))
         return
     table = Table(title=f"{dataset} ({report['documents']} documents, fusion={fusion})")
     for col in ("mode", "nDCG@10", "Recall@10", "Recall@100", "MRR@10", "queries"):

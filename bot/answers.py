@@ -16,6 +16,9 @@ from .messages import Citation, Quote
 from .retrieval import Hit, Retriever
 
 
+NON_ANSWER_SECTIONS = {"references", "bibliography", "further reading", "document history"}
+
+
 @dataclass
 class AnswerResult:
     quotes: list[Quote]
@@ -37,12 +40,13 @@ class Answerer:
     question and the best-matching sentence/passage, so it means the same across questions."""
 
     def __init__(self, retriever: Retriever, chunks: list[Chunk], min_confidence: float = 0.45,
-                 max_sentences: int = 3, passages: int = 4, clock=None):
+                 max_sentences: int = 3, passages: int = 4, margin: float = 0.15, clock=None):
         self.retriever = retriever
         self.chunks = chunks
         self.min_confidence = min_confidence
         self.max_sentences = max_sentences
         self.passages = passages
+        self.margin = margin  # sentences scoring within this of the best one are quoted too
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     def answer(self, question: str) -> AnswerResult:
@@ -54,13 +58,17 @@ class Answerer:
         top = list(zip(hits[: self.passages], chunks[: self.passages]))
         candidates: list[tuple[str, int, Chunk, float]] = []  # sentence, passage rank, chunk, fused
         for rank, (hit, chunk) in enumerate(top):
+            if chunk.section and chunk.section[0].lower() in NON_ANSWER_SECTIONS:
+                continue
             for a, b in split_sentences(chunk.text):
                 sentence = normalise_space(chunk.text[a:b])
                 if len(sentence) >= 12:
                     candidates.append((sentence, rank, chunk, hit.score))
         if not candidates:
             return AnswerResult([], 0.0, False, hits, chunks)
-        vecs = self.retriever.embedder.encode([s for s, *_ in candidates])
+        # each sentence is embedded with its section heading, so it is judged in context
+        vecs = self.retriever.embedder.encode(
+            [f"{c.section[-1] if c.section else c.title}: {s}" for s, _r, c, _f in candidates])
         sims = vecs @ qv
         q_terms = set(self.retriever.sparse.query_tokens(question))
         scores = []
@@ -76,7 +84,7 @@ class Answerer:
         best = scores[order[0]]
         for i in order:
             sentence, rank, chunk, _ = candidates[i]
-            if len(quotes) >= self.max_sentences or scores[i] < best - 0.12:
+            if len(quotes) >= self.max_sentences or scores[i] < best - self.margin:
                 break
             if any(sentence == q.text for q in quotes):
                 continue

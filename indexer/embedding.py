@@ -11,6 +11,7 @@ import numpy as np
 
 BUNDLED = "all-MiniLM-L6-v2"
 Progress = Callable[[int], None]
+_MODELS: dict[tuple[str, str], object] = {}  # one loaded copy per (model, device) per process
 
 
 def resolve_model(name_or_path: str) -> str:
@@ -42,9 +43,15 @@ class Embedder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
+            key = (resolve_model(self.model_name), self.device)
+            if key not in _MODELS:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
-            self._model = SentenceTransformer(resolve_model(self.model_name), device=self.device)
+                hf_logging.disable_progress_bar()  # no "Loading weights" bar in chats and JSON output
+
+                _MODELS[key] = SentenceTransformer(key[0], device=self.device)
+            self._model = _MODELS[key]
         return self._model
 
     @property
@@ -152,6 +159,7 @@ def token_counter(model: str) -> Callable[[str], int]:
 
         tok = Tokenizer.from_file(str(path))
         tok.no_truncation()
+        tok.no_padding()
         return lambda text: len(tok.encode(text, add_special_tokens=False).ids)
     embedder = Embedder(model)
     return embedder.count_tokens

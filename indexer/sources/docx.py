@@ -9,7 +9,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from .base import ParsedDocument, SourceError
-from .structured import document_from_blocks
+from .structured import document_from_blocks, table_block
 
 SUFFIXES = (".docx",)
 
@@ -36,8 +36,7 @@ def parse(path: Path, rel: str) -> ParsedDocument:
         if isinstance(item, Paragraph):
             blocks.append((_level(item), item.text))
         elif isinstance(item, Table):
-            for row in item.rows:
-                blocks.append((0, " | ".join(cell.text.strip() for cell in row.cells)))
+            blocks.append((0, table_block([[cell.text for cell in row.cells] for row in item.rows])))
     props = document.core_properties
     embedded = {"title": props.title, "version": props.version or None, "id": props.identifier or None}
     return document_from_blocks(path, rel, blocks, embedded)

@@ -6,10 +6,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from .base import ParsedDocument
-from .structured import document_from_blocks
+from .structured import document_from_blocks, table_block
 
 SUFFIXES = (".html", ".htm")
-_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dd", "dt"]
+_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre", "dd", "dt"]
 
 
 def parse(path: Path, rel: str) -> ParsedDocument:
@@ -25,13 +25,13 @@ def parse(path: Path, rel: str) -> ParsedDocument:
             embedded[name] = content
     blocks: list[tuple[int, str]] = []
     for el in soup.find_all(_BLOCKS):
-        if el.find_parent(["li", "tr", "pre"]) is not None and el.name not in ("tr",):
-            if el.name != "li":
-                continue
+        if el.find_parent(["table", "pre"]) is not None or (el.name != "li" and el.find_parent("li")):
+            continue  # already part of an enclosing table, code block or list item
         if el.name == "li" and el.find("li"):
             continue
-        if el.name == "tr":
-            text = " | ".join(c.get_text(" ", strip=True) for c in el.find_all(["td", "th"]))
+        if el.name == "table":
+            text = table_block([[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+                                for tr in el.find_all("tr")])
         else:
             text = el.get_text(" ", strip=True)
         level = int(el.name[1]) if el.name[0] == "h" and el.name[1:].isdigit() else 0

@@ -55,7 +55,7 @@ def parse(path: Path, rel: str) -> ParsedDocument:
                 continue
             if s in outline:
                 flush()
-                blocks.append((min(outline[s] + 1, 6), s))
+                blocks.append((min(outline[s], 6), s))
             elif not outline and _NUMBERED.match(s):
                 flush()
                 blocks.append((min(_NUMBERED.match(s).group(1).count(".") + 2, 6), s))

@@ -8,6 +8,16 @@ from .markdown import sections_from_headings
 from .sidecar import read_sidecar
 
 
+def table_block(rows: list[list[str]]) -> str:
+    """Table rows → a Markdown pipe table (first row = header), so it is cleaned like any other table."""
+    rows = [[c.replace("|", "/").replace("\n", " ").strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return "\n".join(lines)
+
+
 def document_from_blocks(
     path: Path, rel: str, blocks: list[tuple[int, str]], embedded: dict | None = None
 ) -> ParsedDocument:

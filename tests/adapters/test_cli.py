@@ -1,0 +1,90 @@
+"""The `techserv` commands, run in-process with typer's runner against the fixture corpus."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def env(tmp_path, corpus_dir, embedder, monkeypatch):
+    monkeypatch.setenv("TECHSERV_KNOWLEDGE_DIR", str(corpus_dir))
+    monkeypatch.setenv("TECHSERV_VAR_DIR", str(tmp_path / "var"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", [[], ["index"], ["ask"], ["chat"], ["eval"], ["status"], ["start"]])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_index_then_ask_json(env):
+    first = runner.invoke(app, ["index", "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["published"] and report["documents"] == 10 and report["errors"] == []
+    again = json.loads(runner.invoke(app, ["index", "--json"]).stdout)
+    assert again["unchanged"] and again["embedded"] == 0 and again["version"] == report["version"]
+
+    result = runner.invoke(app, ["ask", "grade B particle limit in operation", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"answer", "confidence", "citations", "index_version"}
+    assert data["index_version"] == report["version"] and "352 000" in data["answer"]
+    assert set(data["citations"][0]) >= {"doc_id", "title", "section", "version", "path"}
+    assert data["citations"][0]["doc_id"] == "fx-grades"
+
+    declined = json.loads(runner.invoke(app, ["ask", "where can I park my bike", "--json"]).stdout)
+    assert declined["answer"] is None and declined["status"] == "declined" and declined["citations"] == []
+
+    plain = runner.invoke(app, ["ask", "what goes in a cytotoxic spill kit"])
+    assert "Cytotoxic spill management · Using the spill kit · v2.0" in plain.output
+
+    status = runner.invoke(app, ["status"])
+    assert report["version"] in status.output and "10 documents" in status.output
+
+
+def test_ask_rejects_empty_question(env):
+    runner.invoke(app, ["index"])
+    result = runner.invoke(app, ["ask", "   "])
+    assert result.exit_code == 1 and "empty" in result.output
+
+
+def test_index_reports_missing_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TECHSERV_VAR_DIR", str(tmp_path / "var"))
+    result = runner.invoke(app, ["index", "--source", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "No such folder" in result.output
+
+
+def test_eval_on_a_tiny_beir_folder(env):
+    result = runner.invoke(app, ["eval", str(FIXTURES / "beir-tiny"), "--mode", "all", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for mode in ("bm25", "dense", "hybrid"):
+        m = data["metrics"][mode]
+        assert m["queries"] == 3 and m["ndcg@10"] == 1.0 and m["mrr@10"] == 1.0
+    single = json.loads(runner.invoke(app, ["eval", str(FIXTURES / "beir-tiny"), "--mode", "bm25", "--json"]).stdout)
+    assert single["mode"] == "bm25" and single["recall@10"] == 1.0 and single["ndcg@10"] == 1.0
+
+
+def test_eval_rejects_a_non_beir_folder(env, tmp_path):
+    result = runner.invoke(app, ["eval", str(tmp_path)])
+    assert result.exit_code == 2 and "not a BEIR folder" in result.output
+
+
+def test_chat_loop_answers_through_the_core(conversation):
+    from rich.console import Console
+
+    from adapters.console import chat_loop
+
+    lines = iter(["what is in a cytotoxic spill kit", "", "quit"])
+    console = Console(record=True, width=120)
+    chat_loop(conversation, console, input_fn=lambda _prompt: next(lines))
+    text = console.export_text()
+    assert "absorbent pads" in text and "Cytotoxic spill management · Using the spill kit · v2.0" in text
+    assert "Your message was empty" in text

@@ -1,0 +1,135 @@
+"""The starter knowledge pack: counts, complete front matter, and cross-references that resolve."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from indexer.discover import discover
+from indexer.sources import parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = ROOT / "knowledge"
+REQUIRED = ("id", "title", "type", "version", "effective", "review_due", "owner", "topics", "competencies", "status")
+
+
+def load(name: str):
+    return yaml.safe_load((KNOWLEDGE / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def documents():
+    docs = {}
+    for sf in discover([KNOWLEDGE]):
+        doc = parse_file(sf.path, sf.rel)
+        assert doc.meta.doc_id not in docs, f"duplicate id {doc.meta.doc_id}"
+        docs[doc.meta.doc_id] = (sf, doc)
+    return docs
+
+
+def front_matter(sf) -> dict:
+    if sf.path.suffix == ".md":
+        from indexer.sources.markdown import parse_front_matter
+
+        return parse_front_matter(sf.path.read_text(encoding="utf-8"))[0]
+    return yaml.safe_load(sf.path.with_name(sf.path.name + ".meta.yaml").read_text(encoding="utf-8"))
+
+
+def test_counts_and_formats():
+    docs = documents()
+    guidance = [d for sf, d in docs.values() if d.meta.doc_type in ("guidance", "sop")]
+    courses = [d for sf, d in docs.values() if d.meta.doc_type == "course"]
+    assert len(guidance) >= 30 and len(courses) >= 12
+    suffixes = {sf.path.suffix for sf, _ in docs.values()}
+    assert {".pdf", ".docx"} <= suffixes  # parsers run on real shipped files
+
+
+@pytest.mark.parametrize("doc_id", sorted(documents()))
+def test_document_front_matter_structure_and_references(doc_id):
+    sf, doc = documents()[doc_id]
+    fm = front_matter(sf)
+    missing = [k for k in REQUIRED if fm.get(k) in (None, "", [])]
+    assert not missing, f"{sf.rel}: missing front matter {missing}"
+    assert fm["id"] == sf.path.stem, f"{sf.rel}: id must equal the file name"
+    assert fm["type"] in ("guidance", "sop", "course") and fm["status"] == "starter"
+    assert doc.meta.review_due > doc.meta.effective
+    owners = {e["role"] for e in load("experts.yaml")["experts"]}
+    assert fm["owner"] in owners, f"{sf.rel}: owner {fm['owner']!r} is not an expert role in experts.yaml"
+    assert any(s.path and s.path[0] == "References" for s in doc.sections), f"{sf.rel}: no References section"
+    body_words = sum(len(s.text.split()) for s in doc.sections)
+    low, high = (600, 1700) if fm["type"] != "course" else (800, 2600)
+    assert low <= body_words <= high, f"{sf.rel}: {body_words} words"
+    if fm["type"] == "course":
+        top = [s.path[0] for s in doc.sections if s.path]
+        for h in ("Learning outcomes", "Teaching content", "Worked examples", "Self-check questions"):
+            assert h in top, f"{sf.rel}: course lacks '{h}'"
+
+
+def test_competency_framework():
+    fw = load("competencies.yaml")
+    assert fw["framework_version"]
+    comps = fw["competencies"]
+    ids = [c["id"] for c in comps]
+    assert len(ids) >= 60 and len(set(ids)) == len(ids)
+    docs = documents()
+    for c in comps:
+        for k in ("title", "area", "band", "description", "evidence", "assessor", "courses", "guidance"):
+            assert c.get(k) not in (None, "", []), f"{c['id']}: missing {k}"
+        assert c["area"] in fw["areas"] and 2 <= c["band"] <= 7
+        assert c["assessor"]["role"] in ("mentor", "expert", "admin") and c["assessor"]["min_band"] > c["band"]
+        assert c["revalidate_months"] is None or (isinstance(c["revalidate_months"], int) and c["revalidate_months"] > 0)
+        for ref in c["courses"] + c["guidance"]:
+            assert ref in docs, f"{c['id']} links to unknown document {ref}"
+    assert {c["area"] for c in comps} == set(fw["areas"])
+    assert {c["band"] for c in comps} >= {2, 3, 4, 5, 6, 7}
+    for doc_id, (sf, doc) in docs.items():
+        unknown = set(doc.meta.competencies) - set(ids)
+        assert not unknown, f"{sf.rel} names unknown competencies {unknown}"
+
+
+def test_pathways_resolve():
+    ids = {c["id"] for c in load("competencies.yaml")["competencies"]}
+    pathways = {p["id"]: p for p in load("pathways.yaml")["pathways"]}
+    assert {"aseptic-services", "quality-assurance", "quality-control", "radiopharmacy"} <= set(pathways)
+    for p in pathways.values():
+        bands = [r["band"] for r in p["roles"]]
+        assert min(bands) == 2 and max(bands) == 7 and bands == sorted(bands)
+        for role in p["roles"]:
+            assert role["requires"] and set(role["requires"]) <= ids, role["id"]
+
+
+def test_experts_and_glossary():
+    experts = load("experts.yaml")
+    assert len(experts["experts"]) >= 12 and experts["fallback_group"]["email"]
+    areas = set(load("competencies.yaml")["areas"])
+    for e in experts["experts"]:
+        assert e["name"] and e["topics"] and e["description"] and e["capacity"] > 0
+        assert set(e["areas"]) <= areas and "slack" in e and "teams" in e
+    terms = load("glossary.yaml")["terms"]
+    assert len(terms) >= 80
+    names = {t["term"] for t in terms}
+    for t in ("ANTT", "APS", "ATMP", "BSC", "CAPA", "CSTD", "EM", "HEPA", "IMP", "LAF", "OOS", "PN", "TPN",
+              "QP", "RCP", "SACT", "UDAF"):
+        assert t in names, t
+    assert all(t.get("expansion") for t in terms)
+
+
+def test_question_set_resolves():
+    questions = yaml.safe_load((ROOT / "tests" / "eval" / "questions.yaml").read_text(encoding="utf-8"))
+    answerable = [q for q in questions if q.get("answerable", True)]
+    unanswerable = [q for q in questions if not q.get("answerable", True)]
+    assert len(questions) >= 150 and len(unanswerable) >= 25
+    docs = documents()
+    for q in answerable:
+        assert q["doc_id"] in docs, q
+        headings = {h for s in docs[q["doc_id"]][1].sections for h in s.path}
+        assert q["section"] in headings, f"{q['question']!r}: no section {q['section']!r} in {q['doc_id']}"
+    texts = [q["question"].lower() for q in questions]
+    assert len(set(texts)) == len(texts), "duplicate questions"
+    # a question that copies a heading measures nothing
+    for q in answerable:
+        assert q["question"].strip().lower() != q["section"].strip().lower()
+        assert not re.fullmatch(re.escape(q["section"].lower()) + r"\??", q["question"].lower())
