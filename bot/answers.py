@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.chunking import Chunk
-from indexer.text import normalise_space, split_sentences
+from indexer.sentences import SentenceTable, sentence_text
 
 from .messages import Citation, Quote
 from .retrieval import Hit, Retriever
@@ -39,10 +39,12 @@ class Answerer:
     """Picks sentences from the best passages; confidence is the cosine similarity between the
     question and the best-matching sentence/passage, so it means the same across questions."""
 
-    def __init__(self, retriever: Retriever, chunks: list[Chunk], min_confidence: float = 0.45,
+    def __init__(self, retriever: Retriever, chunks: list[Chunk], sentences: SentenceTable,
+                 min_confidence: float = 0.45,
                  max_sentences: int = 3, passages: int = 4, margin: float = 0.15, clock=None):
         self.retriever = retriever
         self.chunks = chunks
+        self.sentences = sentences
         self.min_confidence = min_confidence
         self.max_sentences = max_sentences
         self.passages = passages
@@ -55,26 +57,27 @@ class Answerer:
         chunks = [self.chunks[h.row] for h in hits]
         if not hits:
             return AnswerResult([], 0.0, False, hits, chunks)
-        top = list(zip(hits[: self.passages], chunks[: self.passages]))
-        candidates: list[tuple[str, int, Chunk, float]] = []  # sentence, passage rank, chunk, fused
-        for rank, (hit, chunk) in enumerate(top):
+        # candidate sentences from the best passages, with embeddings computed at index time
+        rows: list[int] = []
+        ranks: list[int] = []
+        for rank, hit in enumerate(hits[: self.passages]):
+            chunk = self.chunks[hit.row]
             if chunk.section and chunk.section[0].lower() in NON_ANSWER_SECTIONS:
                 continue
-            for a, b in split_sentences(chunk.text):
-                sentence = normalise_space(chunk.text[a:b])
-                if len(sentence) >= 12:
-                    candidates.append((sentence, rank, chunk, hit.score))
-        if not candidates:
+            span_rows = self.sentences.rows_for(hit.row)
+            rows.extend(span_rows)
+            ranks.extend([rank] * len(span_rows))
+        if not rows:
             return AnswerResult([], 0.0, False, hits, chunks)
-        # each sentence is embedded with its section heading, so it is judged in context
-        vecs = self.retriever.embedder.encode(
-            [f"{c.section[-1] if c.section else c.title}: {s}" for s, _r, c, _f in candidates])
-        sims = vecs @ qv
+        sims = self.sentences.vectors[rows] @ qv
         q_terms = set(self.retriever.sparse.query_tokens(question))
+        candidates: list[tuple[str, Chunk]] = []
+        for row in rows:
+            r, a, b = (int(x) for x in self.sentences.spans[row])
+            candidates.append((sentence_text(self.chunks[r], a, b), self.chunks[r]))
         scores = []
-        for (sentence, rank, _chunk, _fused), sim in zip(candidates, sims):
-            terms = set(self.retriever.sparse.query_tokens(sentence))
-            overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
+        for terms, rank, sim in zip(self.retriever.sparse.token_lists([c[0] for c in candidates]), ranks, sims):
+            overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
             scores.append(float(sim) + 0.25 * overlap - 0.03 * rank)
         order = np.argsort(-np.array(scores), kind="stable")
         best_passage_sim = max((h.dense for h in hits[: self.passages] if h.dense == h.dense), default=0.0)
@@ -83,7 +86,7 @@ class Answerer:
         quotes: list[Quote] = []
         best = scores[order[0]]
         for i in order:
-            sentence, rank, chunk, _ = candidates[i]
+            sentence, chunk = candidates[i]
             if len(quotes) >= self.max_sentences or scores[i] < best - self.margin:
                 break
             if any(sentence == q.text for q in quotes):

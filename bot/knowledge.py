@@ -39,7 +39,7 @@ class KnowledgeBase:
         s = self.settings
         snap = load_snapshot(s.index_dir, version)
         retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
-        answerer = Answerer(retriever, snap.chunks, min_confidence=s.min_confidence,
+        answerer = Answerer(retriever, snap.chunks, snap.sentences, min_confidence=s.min_confidence,
                             max_sentences=s.max_answer_sentences)
         return LoadedIndex(snap, retriever, answerer)
 

@@ -15,6 +15,7 @@ from .chunking import Chunk, Chunker
 from .dense import DenseIndex
 from .discover import SourceFile, discover
 from .embedding import Embedder, EmbeddingCache, embed_with_cache, model_id, token_counter
+from .sentences import build_sentence_table
 from .snapshot import load_chunks, publish, read_manifest, write_snapshot
 from .sources import ParsedDocument, SourceError, parse_file
 
@@ -51,7 +52,8 @@ class BuildReport:
     published: bool
     documents: int = 0
     chunks: int = 0
-    embedded: int = 0
+    embedded: int = 0  # chunks whose embedding had to be computed (not cached)
+    embedded_sentences: int = 0
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -146,6 +148,8 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     texts = [c.index_text for c in chunks]
     advance = progress("Embedding chunks", len(texts))
     vectors, computed = embed_with_cache(embedder, cache, texts, progress=advance)
+    sentences, computed_sentences = build_sentence_table(
+        chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress)
     dim = vectors.shape[1] if len(chunks) else 384
     dense = DenseIndex.build(vectors, dim, hnsw_threshold=cfg.hnsw_threshold)
     from .sparse import SparseIndex
@@ -162,20 +166,21 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     manifest = {
         "version": version, "built_at": built_at.isoformat(timespec="seconds"),
         "settings": cfg.signature(), "model": embedder.model_id, "dim": dim, "dense": dense.kind,
-        "counts": {"documents": len(docs), "chunks": len(chunks), "errors": len(errors),
-                   "embedded": computed},
+        "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences.spans),
+                   "errors": len(errors), "embedded": computed, "embedded_sentences": computed_sentences},
         "documents": docs, "errors": errors,
         "changes": {"added": report.added, "changed": report.changed, "removed": report.removed},
     }
     staging = root / f".building-{version}"
     try:
-        write_snapshot(staging, manifest, chunks, dense, sparse)
+        write_snapshot(staging, manifest, chunks, dense, sparse, sentences)
         publish(root, staging, version, keep=cfg.keep_snapshots)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     report.version, report.published = version, True
     report.documents, report.chunks, report.embedded = len(docs), len(chunks), computed
+    report.embedded_sentences = computed_sentences
     report.errors = errors
     report.seconds = time.perf_counter() - t0
     return report

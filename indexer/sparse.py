@@ -28,8 +28,14 @@ class SparseIndex:
                               stemmer=self.stemmer, show_progress=False)
 
     def query_tokens(self, text: str) -> list[str]:
-        return bm25s.tokenize([text], token_pattern=TOKEN_PATTERN, stopwords=STOPWORDS,
-                              stemmer=self.stemmer, return_ids=False, show_progress=False)[0]
+        return self.token_lists([text])[0]
+
+    def token_lists(self, texts: Sequence[str]) -> list[list[str]]:
+        """Stemmed tokens of each text, as BM25 sees them."""
+        if not texts:
+            return []
+        return bm25s.tokenize(list(texts), token_pattern=TOKEN_PATTERN, stopwords=STOPWORDS,
+                              stemmer=self.stemmer, return_ids=False, show_progress=False)
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "SparseIndex":
