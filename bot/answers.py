@@ -40,7 +40,7 @@ class Answerer:
     question and the best-matching sentence/passage, so it means the same across questions."""
 
     def __init__(self, retriever: Retriever, chunks: list[Chunk], sentences: SentenceTable,
-                 min_confidence: float = 0.45,
+                 min_confidence: float = 0.51,
                  max_sentences: int = 3, passages: int = 4, margin: float = 0.15, clock=None):
         self.retriever = retriever
         self.chunks = chunks

@@ -69,7 +69,7 @@ def write_pdf(meta: dict, items: list[tuple[int, str]], path: Path) -> None:
             pdf.set_font(family, "", 10)
             for line in text.split("\n"):
                 if line.strip():
-                    pdf.multi_cell(0, 5.5, fix(line), new_x="LMARGIN", new_y="NEXT")
+                    pdf.multi_cell(0, 5.5, fix(line), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
     pdf.output(str(path))
 

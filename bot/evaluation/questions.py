@@ -86,8 +86,12 @@ def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb:
             "answered_rate_answerable": mean([r["answered"] for r in ans]),
             "correct_quote_rate_answerable": mean([r["quoted_expected_doc"] for r in ans]),
             "decline_rate_unanswerable": mean([not r["answered"] for r in una]),
-            "suggested_min_confidence": best_threshold([r["confidence"] for r in ans],
-                                                       [r["confidence"] for r in una]),
+        }
+        cut = best_threshold([r["confidence"] for r in ans], [r["confidence"] for r in una])
+        report |= {
+            "suggested_min_confidence": cut,
+            "answered_rate_at_suggested": mean([r["confidence"] >= cut for r in ans]),
+            "decline_rate_at_suggested": mean([r["confidence"] < cut for r in una]),
         }
     report["misses"] = [{"question": r["question"], "top": r["top"][:3]} for r in ans if not r["hit5"]][:30]
     report["wrongly_answered"] = [r["question"] for r in una if r.get("answered")][:30]
@@ -99,7 +103,7 @@ def render_question_report(report: dict) -> str:
              f"  answerable questions: {report['answerable']}, unanswerable: {report['unanswerable']}"]
     for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5", "answered_rate_answerable",
                 "correct_quote_rate_answerable", "decline_rate_unanswerable", "min_confidence",
-                "suggested_min_confidence"):
+                "suggested_min_confidence", "answered_rate_at_suggested", "decline_rate_at_suggested"):
         if report.get(key) is not None:
             lines.append(f"  {key:32s} {report[key]}")
     if report["misses"]:
