@@ -162,7 +162,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
     if manifest is None:
         console.print(f"[red]No index in {s.index_dir}[/]: run `techserv index`.")
         raise typer.Exit(1)
-    today = dt.date.today().isoformat()
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     overdue = [d for d in manifest["documents"] if d.get("review_due") and d["review_due"] < today]
     if as_json:
         out.print_json(json.dumps({k: manifest[k] for k in ("version", "built_at", "model", "counts", "errors")}

@@ -5,17 +5,23 @@ Nothing is generated: every sentence in an answer is a verbatim span of an index
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from indexer.chunking import Chunk
-from indexer.sentences import SentenceTable, sentence_text
+from indexer.sentences import SentenceTable
 
 from .messages import Citation, Quote
 from .retrieval import Hit, Retriever
 
 
+# questions asking for a figure: sentences that contain one are preferred
+QUANTITY_CUES = re.compile(
+    r"\b(limits?|how (many|much|long|often|soon|far)|maximum|minimum|max|min|frequency|temperature|"
+    r"dose|volume|size|percent|per ?cent|pressure|time|interval|expiry|shelf life|days?|hours?|weeks?|months?)\b",
+    re.I)
 NON_ANSWER_SECTIONS = {"references", "bibliography", "further reading", "document history"}
 
 
@@ -41,7 +47,7 @@ class Answerer:
 
     def __init__(self, retriever: Retriever, chunks: list[Chunk], sentences: SentenceTable,
                  min_confidence: float = 0.51,
-                 max_sentences: int = 3, passages: int = 4, margin: float = 0.15, clock=None):
+                 max_sentences: int = 3, passages: int = 8, margin: float = 0.15, clock=None):
         self.retriever = retriever
         self.chunks = chunks
         self.sentences = sentences
@@ -70,15 +76,19 @@ class Answerer:
         if not rows:
             return AnswerResult([], 0.0, False, hits, chunks)
         sims = self.sentences.vectors[rows] @ qv
-        q_terms = set(self.retriever.sparse.query_tokens(question))
-        candidates: list[tuple[str, Chunk]] = []
-        for row in rows:
-            r, a, b = (int(x) for x in self.sentences.spans[row])
-            candidates.append((sentence_text(self.chunks[r], a, b), self.chunks[r]))
-        scores = []
-        for terms, rank, sim in zip(self.retriever.sparse.token_lists([c[0] for c in candidates]), ranks, sims):
+        q_terms = set(self.retriever.sparse.query_tokens(self.retriever.glossary.expand(question)))
+        wants_number = bool(QUANTITY_CUES.search(question))
+        candidates: list[tuple[str, Chunk]] = [
+            (self.sentences.text(self.chunks, row), self.chunks[int(self.sentences.spans[row][0])]) for row in rows]
+        # sentence score = cosine (in context) + query-term overlap + the passage's fused score
+        # (+ a little when the question asks for a figure and the sentence has one);
+        # weights chosen on tests/eval/questions.yaml (README › Answers)
+        scores: list[float] = []
+        token_lists = self.retriever.sparse.token_lists([text for text, _ in candidates])
+        for (text, _chunk), terms, rank, sim in zip(candidates, token_lists, ranks, sims):
             overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
-            scores.append(float(sim) + 0.25 * overlap - 0.03 * rank)
+            number = 0.1 if wants_number and any(ch.isdigit() for ch in text) else 0.0
+            scores.append(float(sim) + 0.25 * overlap + 0.3 * hits[rank].score + number)
         order = np.argsort(-np.array(scores), kind="stable")
         best_passage_sim = max((h.dense for h in hits[: self.passages] if h.dense == h.dense), default=0.0)
         confidence = round(float(max(float(sims[order[0]]), best_passage_sim)), 3)

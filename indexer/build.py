@@ -16,8 +16,9 @@ from .dense import DenseIndex
 from .discover import SourceFile, discover
 from .embedding import Embedder, EmbeddingCache, embed_with_cache, model_id, token_counter
 from .sentences import build_sentence_table
-from .snapshot import load_chunks, publish, read_manifest, write_snapshot
+from .snapshot import FORMAT, load_chunks, publish, read_manifest, write_snapshot
 from .sources import ParsedDocument, SourceError, parse_file
+from .sparse import SparseIndex
 
 PARSER_VERSION = 1  # bump when parsing/chunking output changes, so every document is re-chunked
 
@@ -118,7 +119,8 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     prev_files = {d["path"]: d["sha256"] for d in (prev or {}).get("documents", [])}
     prev_files.update({e["path"]: e.get("sha256") for e in (prev or {}).get("errors", [])})
     now_files = {f.rel: f.sha256 for f in files}
-    same_settings = bool(prev) and prev.get("settings") == cfg.signature()
+    # a snapshot written by another format version or with other settings is never reused
+    same_settings = bool(prev) and prev.get("settings") == cfg.signature() and prev.get("format") == FORMAT
     report = BuildReport(version=prev["version"] if prev else None, published=False)
     report.added = sorted(set(now_files) - set(prev_files))
     report.removed = sorted(set(prev_files) - set(now_files))
@@ -152,8 +154,6 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
         chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress)
     dim = vectors.shape[1] if len(chunks) else 384
     dense = DenseIndex.build(vectors, dim, hnsw_threshold=cfg.hnsw_threshold)
-    from .sparse import SparseIndex
-
     sparse = SparseIndex.build(texts)
     built_at = dt.datetime.now(dt.timezone.utc)
     version = built_at.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)

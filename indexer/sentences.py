@@ -18,12 +18,16 @@ MIN_CHARS = 12
 
 @dataclass
 class SentenceTable:
-    spans: np.ndarray  # int32 (n, 3): chunk row, start, end (offsets in chunk.text)
+    spans: np.ndarray  # int32 (n, 5): chunk row, start, end, lead-in start, lead-in end (offsets in chunk.text)
     vectors: np.ndarray  # float32 (n, dim), normalised
     ptr: np.ndarray  # int64 (chunks + 1,): sentences of chunk r are rows ptr[r]:ptr[r+1]
 
     def rows_for(self, chunk_row: int) -> range:
         return range(int(self.ptr[chunk_row]), int(self.ptr[chunk_row + 1]))
+
+    def text(self, chunks: list[Chunk], row: int) -> str:
+        r, a, b, la, lb = (int(x) for x in self.spans[row])
+        return sentence_text(chunks[r], a, b, la, lb)
 
     def save(self, folder: Path) -> None:
         np.save(folder / "sentence_spans.npy", self.spans)
@@ -42,22 +46,44 @@ def _pointer(spans: np.ndarray, n_chunks: int) -> np.ndarray:
 
 
 def sentence_spans(chunks: list[Chunk]) -> np.ndarray:
-    rows = [(r, a, b) for r, c in enumerate(chunks) for a, b in split_sentences(c.text) if b - a >= MIN_CHARS]
-    return np.array(rows, dtype=np.int32).reshape(-1, 3)
+    """(chunk row, start, end, lead start, lead end) for every sentence worth quoting.
+
+    A list item that is only a fragment ("after a failed test, once …;") keeps the line that
+    introduces its list ("Revalidation is also needed:") as its lead-in, so it reads on its own.
+    """
+    rows = []
+    for r, c in enumerate(chunks):
+        lead = (-1, -1)
+        for a, b in split_sentences(c.text):
+            piece = c.text[a:b]
+            is_fragment = piece[:1].islower() or piece.endswith((";", ","))
+            if b - a >= MIN_CHARS:
+                la, lb = lead if is_fragment else (-1, -1)
+                rows.append((r, a, b, la, lb))
+            if piece.endswith(":"):
+                lead = (a, b)
+            elif not is_fragment:
+                lead = (-1, -1)
+    return np.array(rows, dtype=np.int32).reshape(-1, 5)
 
 
-def sentence_text(chunk: Chunk, start: int, end: int) -> str:
-    return normalise_space(chunk.text[start:end])
+def sentence_text(chunk: Chunk, start: int, end: int, lead_start: int = -1, lead_end: int = -1) -> str:
+    """The quotable text: the sentence, after its list's lead-in when it has one (both verbatim)."""
+    body = normalise_space(chunk.text[start:end])
+    if lead_start < 0:
+        return body
+    return f"{normalise_space(chunk.text[lead_start:lead_end])} … {body}"
 
 
-def context_text(chunk: Chunk, start: int, end: int) -> str:
-    return f"{chunk.section[-1] if chunk.section else chunk.title}: {sentence_text(chunk, start, end)}"
+def context_text(chunk: Chunk, start: int, end: int, lead_start: int = -1, lead_end: int = -1) -> str:
+    heading = chunk.section[-1] if chunk.section else chunk.title
+    return f"{heading}: {sentence_text(chunk, start, end, lead_start, lead_end)}"
 
 
 def build_sentence_table(chunks: list[Chunk], embed, progress_factory) -> tuple[SentenceTable, int]:
     """``embed(texts, progress) -> (vectors, computed)``; returns the table and how many were embedded."""
     spans = sentence_spans(chunks)
-    texts = [context_text(chunks[r], a, b) for r, a, b in spans]
+    texts = [context_text(chunks[r], a, b, la, lb) for r, a, b, la, lb in spans]
     vectors, computed = embed(texts, progress_factory("Embedding answer sentences", len(texts)))
     if not len(texts):
         vectors = np.zeros((0, 384), dtype=np.float32)

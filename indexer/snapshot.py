@@ -26,7 +26,7 @@ from .sparse import SparseIndex
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
-FORMAT = 2
+FORMAT = 3
 
 
 class SnapshotError(Exception):

@@ -68,6 +68,9 @@ def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb:
             row["rank"] = docs.index(want_doc) + 1 if want_doc in docs else None
             row["quoted_expected_doc"] = bool(result and result.answered and any(
                 qt.citation.doc_id == want_doc for qt in result.quotes))
+            first = result.quotes[0].citation if result and result.quotes else None
+            row["first_quote_section"] = bool(first and first.doc_id == want_doc and want_sec in
+                                              map(_norm, first.section.split(" > ")))
         rows.append(row)
     ans = [r for r in rows if r["answerable"]]
     una = [r for r in rows if not r["answerable"]]
@@ -85,6 +88,7 @@ def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb:
             "min_confidence": settings.min_confidence,
             "answered_rate_answerable": mean([r["answered"] for r in ans]),
             "correct_quote_rate_answerable": mean([r["quoted_expected_doc"] for r in ans]),
+            "first_quote_from_expected_section": mean([r["first_quote_section"] for r in ans]),
             "decline_rate_unanswerable": mean([not r["answered"] for r in una]),
         }
         cut = best_threshold([r["confidence"] for r in ans], [r["confidence"] for r in una])
@@ -102,7 +106,7 @@ def render_question_report(report: dict) -> str:
     lines = [f"Question set {report['dataset']} · index {report['index_version']} · mode {report['mode']}",
              f"  answerable questions: {report['answerable']}, unanswerable: {report['unanswerable']}"]
     for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5", "answered_rate_answerable",
-                "correct_quote_rate_answerable", "decline_rate_unanswerable", "min_confidence",
+                "correct_quote_rate_answerable", "first_quote_from_expected_section", "decline_rate_unanswerable", "min_confidence",
                 "suggested_min_confidence", "answered_rate_at_suggested", "decline_rate_at_suggested"):
         if report.get(key) is not None:
             lines.append(f"  {key:32s} {report[key]}")
