@@ -85,12 +85,25 @@ def index(
         console.print(f"[yellow]skipped {err['path']}[/]: {err['reason']}")
 
 
-def _conversation():
+def _records(s: Settings):
+    """Open the training records (applying migrations); exit with a clear message if unreachable."""
+    from bot.db import DatabaseUnavailable
+    from bot.framework import FrameworkError
+    from bot.records import Records
+
+    try:
+        return Records.open(s)
+    except (DatabaseUnavailable, FrameworkError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+
+
+def _conversation(with_records: bool = False):
     from bot.conversation import Conversation
     from bot.knowledge import KnowledgeBase
 
     s = _settings()
-    return Conversation(KnowledgeBase(s), s)
+    return Conversation(KnowledgeBase(s), s, _records(s) if with_records else None)
 
 
 @app.command()
@@ -124,11 +137,16 @@ def ask(
 
 
 @app.command()
-def chat() -> None:
+def chat(as_email: Optional[str] = typer.Option(None, "--as", help="Your email as registered in TechServ "
+                                                  "(for sign-off and passport commands; see `techserv people`).")) -> None:
     """Interactive terminal chat through the same conversation core as Slack and Teams."""
     from adapters.console import chat_loop
 
-    chat_loop(_conversation(), out)
+    conversation = _conversation(with_records=True)
+    if as_email and conversation.records.person_by_email(as_email) is None:
+        console.print(f"[red]{as_email} is not registered[/]: add them with `techserv people import FILE`.")
+        raise typer.Exit(2)
+    chat_loop(conversation, out, user=as_email)
 
 
 CONNECT_HELP = """To connect a chat platform, set its credentials (for example in a .env file) and run `make run` again:
@@ -221,6 +239,106 @@ def eval_cmd(
         table.add_row(m, f"{r['ndcg@10']:.4f}", f"{r['recall@10']:.4f}", f"{r['recall@100']:.4f}",
                       f"{r['mrr@10']:.4f}", str(r["queries"]))
     out.print(table)
+
+
+db_app = typer.Typer(help="Training-records database.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+people_app = typer.Typer(help="People who use the assistant and their roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(people_app, name="people")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (also done automatically on start)."""
+    from bot.db.engine import current_revision
+
+    s = _settings()
+    records = _records(s)
+    engine = records.sessions.kw["bind"]
+    out.print(f"Database {engine.url.render_as_string(hide_password=True)} is at revision {current_revision(engine)}.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; names the first altered, missing or reordered event."""
+    from bot.audit import verify_chain
+
+    records = _records(_settings())
+    with records.sessions() as session:
+        report = verify_chain(session)
+    if report.ok:
+        out.print(f"[green]Audit trail intact[/]: {report.checked} events verified.")
+        return
+    console.print(f"[red]Audit trail BROKEN at event {report.broken_id}[/]: {report.problem}. "
+                  "Preserve the database as evidence and tell your QA lead.")
+    raise typer.Exit(1)
+
+
+@people_app.command("import")
+def people_import(file: Path = typer.Argument(..., help="YAML with a `people:` (or `experts:`) list."),
+                  actor: Optional[str] = typer.Option(None, "--by", help="Email of the administrator doing this.")) -> None:
+    """Add or update people (name, email, job_title, band, site, roles, pathway, pathway_role, slack, teams)."""
+    from bot.people import PeopleError, import_people
+
+    if not file.exists():
+        console.print(f"[red]No such file: {file}[/]")
+        raise typer.Exit(2)
+    records = _records(_settings())
+    try:
+        report = import_people(records.sessions, file, actor)
+    except PeopleError as exc:
+        console.print(f"[red]{exc}[/] — nothing was imported.")
+        raise typer.Exit(2)
+    out.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+              f"{report.identities} platform identities linked.")
+
+
+@people_app.command("list")
+def people_list(role: Optional[str] = typer.Option(None, "--role", help="trainee | mentor | expert | admin")) -> None:
+    """List registered people."""
+    from bot.db.people import list_people
+
+    records = _records(_settings())
+    table = Table()
+    for col in ("email", "name", "job title", "band", "roles", "site"):
+        table.add_column(col)
+    with records.sessions() as session:
+        for p in list_people(session, role):
+            table.add_row(p.email, p.name, p.job_title, p.band, p.roles, p.site)
+    out.print(table)
+
+
+@app.command()
+def passport(
+    person: str = typer.Argument(..., help="The person's email."),
+    fmt: str = typer.Option("text", "--format", help="text | csv | pdf"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for pdf)."),
+) -> None:
+    """A person's skills passport and training plan; the PDF is a printable training record."""
+    from bot.passport import render_csv, render_pdf, render_text
+
+    if fmt not in ("text", "csv", "pdf"):
+        console.print("[red]--format must be text, csv or pdf[/]")
+        raise typer.Exit(2)
+    records = _records(_settings())
+    who = records.person_by_email(person)
+    if who is None:
+        console.print(f"[red]{person} is not registered[/]: check the email or run `techserv people list`.")
+        raise typer.Exit(2)
+    data = records.passport(who.id)
+    if fmt == "pdf":
+        target = output or Path(f"passport-{who.email.split('@')[0]}.pdf")
+        target.write_bytes(render_pdf(data))
+        out.print(f"Wrote {target}")
+        return
+    text = render_text(data) if fmt == "text" else render_csv(data)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"Wrote {output}")
+    else:
+        out.print(text, markup=False, highlight=False)
 
 
 def main() -> None:

@@ -11,7 +11,8 @@ from rich.text import Text
 from bot.conversation import Conversation
 from bot.messages import Incoming, Reply, ReplyKind
 
-STYLES = {ReplyKind.ANSWER: "green", ReplyKind.DECLINED: "yellow", ReplyKind.INVALID: "red", ReplyKind.HELP: "cyan"}
+STYLES = {ReplyKind.ANSWER: "green", ReplyKind.DECLINED: "yellow", ReplyKind.INVALID: "red", ReplyKind.HELP: "cyan",
+          ReplyKind.RECORD: "blue"}
 
 
 def render(reply: Reply) -> Text:
@@ -35,9 +36,20 @@ def render(reply: Reply) -> Text:
     return out
 
 
-def chat_loop(conversation: Conversation, console: Console | None = None, input_fn=input) -> None:
+def render_notification(note, recipient: str) -> Text:
+    out = Text()
+    out.append(f"→ message for {recipient}\n", style="bold magenta")
+    out.append(note.text)
+    if note.actions:
+        out.append("\n" + "  ".join(f"[{a.label}]" for a in note.actions), style="cyan")
+    return out
+
+
+def chat_loop(conversation: Conversation, console: Console | None = None, input_fn=input,
+              user: str | None = None) -> None:
+    """``user`` is the email of the person chatting (``techserv chat --as EMAIL``) for record commands."""
     console = console or Console()
-    user = getpass.getuser()
+    user = user or getpass.getuser()
     console.print(Panel.fit("TechServ Assistant — terminal chat. Ask a practice question; "
                             "type 'help' for examples, 'quit' to leave.", style="cyan"))
     while True:
@@ -51,3 +63,6 @@ def chat_loop(conversation: Conversation, console: Console | None = None, input_
         msg = Incoming(text=line, user_id=user, platform="console", event_id=str(uuid.uuid4()))
         for reply in conversation.handle(msg):
             console.print(Panel(render(reply), border_style=STYLES.get(reply.kind, "white")))
+            for note in reply.notifications:  # in a chat platform these go to the other person
+                recipient = conversation.records.describe(note.person_id) if conversation.records else str(note.person_id)
+                console.print(Panel(render_notification(note, recipient), border_style="magenta"))

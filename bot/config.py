@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     timezone: str = "Europe/London"
 
+    # training records: SQLite file by default, PostgreSQL via DATABASE_URL
+    database_url_env: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "TECHSERV_DATABASE_URL"))
+
     # chat platforms (read by `techserv start` to decide what to run)
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "TECHSERV_SLACK_BOT_TOKEN"))
     slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "TECHSERV_SLACK_APP_TOKEN"))
@@ -37,6 +40,10 @@ class Settings(BaseSettings):
     microsoft_app_id: str | None = Field(None, validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
     microsoft_app_password: str | None = Field(
         None, validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD"))
+
+    @property
+    def database_url(self) -> str:
+        return self.database_url_env or f"sqlite:///{self.var_dir / 'techserv.db'}"
 
     @property
     def index_dir(self) -> Path:

@@ -5,6 +5,7 @@ import logging
 
 from indexer.snapshot import SnapshotError
 
+from .commands import handle_record_command, is_record_command
 from .config import Settings
 from .knowledge import KnowledgeBase
 from .messages import Action, Incoming, Reply, ReplyKind
@@ -22,9 +23,10 @@ HELP_WORDS = {"help", "?", "/help", "hi", "hello", "start"}
 
 
 class Conversation:
-    def __init__(self, kb: KnowledgeBase, settings: Settings):
+    def __init__(self, kb: KnowledgeBase, settings: Settings, records=None):
         self.kb = kb
         self.settings = settings
+        self.records = records  # bot.records.Records, or None when training records are not set up
 
     def handle(self, msg: Incoming) -> list[Reply]:
         text = (msg.text or "").strip()
@@ -37,7 +39,10 @@ class Conversation:
                           "Please send just the question (you can paste a short extract of a worksheet "
                           "or SOP, but not the whole document).")]
         if text.lower() in HELP_WORDS:
-            return [Reply(ReplyKind.HELP, HELP_TEXT)]
+            return [Reply(ReplyKind.HELP, HELP_TEXT + ("\nType /records for sign-off and passport commands."
+                                                       if self.records is not None else ""))]
+        if is_record_command(text):
+            return [handle_record_command(self.records, msg, text)]
         return [self.ask(text)]
 
     def ask(self, question: str) -> Reply:

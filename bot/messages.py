@@ -63,6 +63,7 @@ class ReplyKind(str, Enum):
     DECLINED = "declined"  # the approved material does not cover the question
     INVALID = "invalid"  # empty / too long / not understood
     HELP = "help"
+    RECORD = "record"  # a training-record action was carried out (or listed)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Reply:
     confidence: float | None = None
     index_version: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notifications: list["Notification"] = field(default_factory=list)  # for other people
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     @property
@@ -85,3 +87,15 @@ class Reply:
                 seen.add(key)
                 out.append(q.citation)
         return out
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A message for another person (mentor, trainee, expert); adapters deliver it on whichever
+    platform that person uses."""
+
+    person_id: int
+    text: str
+    kind: str  # e.g. 'signoff_requested', 'signoff_decided', 'reminder_pending', 'reminder_expiring'
+    request_id: int | None = None
+    actions: tuple[Action, ...] = ()

@@ -1,0 +1,70 @@
+"""Audit storage: append one hash-chained event; read the chain back in order."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any, Iterator
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from .models import AuditEvent, Person
+
+GENESIS = "0" * 64
+_CHAIN_LOCK = 742_001  # pg_advisory_xact_lock key for the audit chain
+
+
+def canonical(values: dict[str, Any] | None) -> str:
+    return json.dumps(values or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_hash(prev_hash: str, occurred_at: dt.datetime, actor_id: int | None, actor: str, action: str,
+               entity: str, entity_id: str, reason: str, old_values: str, new_values: str) -> str:
+    body = canonical({
+        "occurred_at": occurred_at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        "actor_id": actor_id, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
+        "reason": reason, "old": old_values, "new": new_values,
+    })
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def stored_hash(ev: AuditEvent) -> str:
+    """The hash an event *should* have, recomputed from its stored fields."""
+    return event_hash(ev.prev_hash, ev.occurred_at, ev.actor_id, ev.actor, ev.action, ev.entity, ev.entity_id,
+                      ev.reason, ev.old_values, ev.new_values)
+
+
+def append_event(session: Session, *, actor: Person | None, action: str, entity: str, entity_id: str,
+                 now: dt.datetime, reason: str = "", old: dict | None = None, new: dict | None = None) -> AuditEvent:
+    """Add an event in the caller's transaction, chained to the newest event.
+
+    PostgreSQL: an advisory transaction lock serialises appenders; SQLite: BEGIN IMMEDIATE does.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+    prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar() or GENESIS
+    actor_label = actor.email if actor is not None else "system"
+    old_s, new_s = canonical(old), canonical(new)
+    ev = AuditEvent(occurred_at=now, actor_id=actor.id if actor is not None else None, actor=actor_label,
+                    action=action, entity=entity, entity_id=str(entity_id), reason=reason or "",
+                    old_values=old_s, new_values=new_s, prev_hash=prev)
+    ev.hash = event_hash(prev, now, ev.actor_id, actor_label, action, entity, str(entity_id), ev.reason, old_s, new_s)
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+def iter_events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = session.execute(select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id).limit(batch)).scalars().all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def events_for(session: Session, entity: str, entity_id: str) -> list[AuditEvent]:
+    return list(session.execute(select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
+                                .order_by(AuditEvent.id)).scalars())

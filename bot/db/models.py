@@ -1,0 +1,121 @@
+"""SQLAlchemy 2.0 models for people, identities, sign-offs, signatures and the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    band: Mapped[str] = mapped_column(String(8))  # "5", "8a"
+    band_level: Mapped[int] = mapped_column(Integer)  # 5, 8: for "minimum band" rules
+    site: Mapped[str] = mapped_column(String(200), default="")
+    roles: Mapped[str] = mapped_column(String(200), default="trainee")  # comma-separated
+    pathway: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    pathway_role: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    identities: Mapped[list["Identity"]] = relationship(back_populates="person")
+
+    @property
+    def role_set(self) -> set[str]:
+        return {r.strip() for r in self.roles.split(",") if r.strip()}
+
+
+class Identity(Base):
+    """A platform account: (slack, team id, user id) or (teams, tenant id, AAD object id)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_key", name="uq_identity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    tenant: Mapped[str] = mapped_column(String(100))
+    user_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(back_populates="identities")
+
+
+class SignoffRequest(Base):
+    __tablename__ = "signoff_requests"
+    __table_args__ = (Index("ix_signoff_trainee", "trainee_id"), Index("ix_signoff_mentor_status", "mentor_id", "status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    competency_id: Mapped[str] = mapped_column(String(40))
+    competency_title: Mapped[str] = mapped_column(String(300))
+    framework_version: Mapped[str] = mapped_column(String(40))
+    evidence_text: Mapped[str] = mapped_column(Text, default="")
+    evidence_links: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of URLs
+    status: Mapped[str] = mapped_column(String(30))
+    # "<trainee>:<competency>" while the request is open, NULL once closed: a unique column
+    # gives "one open request per trainee and competency" on SQLite and PostgreSQL alike
+    open_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    trainee: Mapped[Person] = relationship(foreign_keys=[trainee_id])
+    mentor: Mapped[Person | None] = relationship(foreign_keys=[mentor_id])
+    signatures: Mapped[list["Signature"]] = relationship(back_populates="request", order_by="Signature.id")
+
+
+class Signature(Base):
+    """An assessor's signed decision. Never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("platform", "platform_event_id", name="uq_signature_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("signoff_requests.id"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    printed_name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(30))  # approved | changes_requested | rejected | correction
+    meaning: Mapped[str] = mapped_column(String(200))  # e.g. "assessed as competent"
+    reason: Mapped[str] = mapped_column(Text, default="")
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_event_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"), nullable=True)
+
+    request: Mapped[SignoffRequest] = relationship(back_populates="signatures")
+    signer: Mapped[Person] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every change (who, what, when, why, old → new)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(320))  # email, or "system"
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    old_values: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    new_values: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
