@@ -40,6 +40,7 @@ chat: $(STAMP)
 	$(VENV)/bin/techserv chat
 
 test: $(STAMP)
+	bash scripts/ensure-postgres.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
