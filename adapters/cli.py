@@ -62,8 +62,11 @@ def index(
     from indexer.build import build_index, report_json
 
     s = _settings()
+    if not source:  # the knowledge folder plus published verified answers from the records database
+        source = [s.knowledge_dir, s.verified_dir]
+        _export_verified(s)
     cfg = _build_config(s, source)
-    missing = [str(p) for p in cfg.sources if not Path(p).exists()]
+    missing = [str(p) for p in cfg.sources if not Path(p).exists() and p != s.verified_dir]
     if missing:
         console.print(f"[red]No such folder or file: {', '.join(missing)}[/] — check TECHSERV_KNOWLEDGE_DIR or --source.")
         raise typer.Exit(2)
@@ -83,6 +86,24 @@ def index(
                       f"{report.chunks} chunks); nothing to do ({report.seconds:.2f}s).")
     for err in report.errors:
         console.print(f"[yellow]skipped {err['path']}[/]: {err['reason']}")
+
+
+def _export_verified(s: Settings) -> None:
+    """Refresh var/verified/ from the database; a database outage only skips this step."""
+    from bot.db import DatabaseUnavailable
+    from bot.db import make_engine, session_factory
+    from bot.verified import export_verified
+
+    try:
+        from bot.db.engine import upgrade
+
+        if s.database_url.startswith("sqlite:///"):
+            s.var_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(s.database_url)
+        upgrade(engine)
+        export_verified(session_factory(engine), s.verified_dir)
+    except DatabaseUnavailable as exc:
+        console.print(f"[yellow]Verified answers not refreshed[/]: {exc}")
 
 
 def _records(s: Settings):
@@ -339,6 +360,66 @@ def passport(
         out.print(f"Wrote {output}")
     else:
         out.print(text, markup=False, highlight=False)
+
+
+experts_app = typer.Typer(help="Subject matter experts and escalations.", no_args_is_help=True)
+app.add_typer(experts_app, name="experts")
+
+
+@experts_app.command("sync")
+def experts_sync() -> None:
+    """Sync the expert directory from knowledge/experts.yaml into the database (also done on start)."""
+    from bot.experts import sync_experts
+
+    s = _settings()
+    records = _records(s)
+    report = sync_experts(records.sessions, s.knowledge_dir / "experts.yaml")
+    out.print(f"Experts: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
+
+
+@experts_app.command("list")
+def experts_list() -> None:
+    """List experts with their role, availability and open escalations."""
+    import json as _json
+
+    from bot.db.experts import open_load, profiles
+
+    records = _records(_settings())
+    table = Table()
+    for col in ("expert", "email", "role", "available", "open / capacity", "topics"):
+        table.add_column(col)
+    with records.sessions() as session:
+        load = open_load(session)
+        for p in profiles(session):
+            table.add_row(p.person.name, p.person.email, p.role_title, "yes" if p.available else "no",
+                          f"{load.get(p.person_id, 0)} / {p.capacity}", ", ".join(_json.loads(p.topics))[:60])
+    out.print(table)
+
+
+@app.command()
+def gaps(
+    since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD (default: 90 days ago)."),
+    fmt: str = typer.Option("md", "--format", help="md | csv"),
+) -> None:
+    """Knowledge-gap report: declined, escalated and unhelpful questions grouped into topics."""
+    import datetime as dt
+
+    from bot.gaps import gap_report, render_csv, render_markdown
+
+    if fmt not in ("md", "csv"):
+        console.print("[red]--format must be md or csv[/]")
+        raise typer.Exit(2)
+    try:
+        start = (dt.datetime.fromisoformat(since).replace(tzinfo=dt.timezone.utc) if since
+                 else dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=90))
+    except ValueError:
+        console.print(f"[red]--since must be a date like 2026-09-01, not {since!r}[/]")
+        raise typer.Exit(2)
+    s = _settings()
+    records = _records(s)
+    clusters = gap_report(records.sessions, records.embed, start)
+    text = render_markdown(clusters, start, records.framework.doc_titles) if fmt == "md" else render_csv(clusters)
+    out.print(text, markup=False, highlight=False)
 
 
 def main() -> None:

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # training records: SQLite file by default, PostgreSQL via DATABASE_URL
     database_url_env: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "TECHSERV_DATABASE_URL"))
 
+    # experts in the loop
+    escalation_deadline_hours: float = 24
+    require_second_expert: bool = False
+
     # chat platforms (read by `techserv start` to decide what to run)
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "TECHSERV_SLACK_BOT_TOKEN"))
     slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "TECHSERV_SLACK_APP_TOKEN"))
@@ -44,6 +48,11 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.database_url_env or f"sqlite:///{self.var_dir / 'techserv.db'}"
+
+    @property
+    def verified_dir(self) -> Path:
+        """Published verified answers, exported as Markdown for the indexer."""
+        return self.var_dir / "verified"
 
     @property
     def index_dir(self) -> Path:

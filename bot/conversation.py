@@ -6,6 +6,8 @@ import logging
 from indexer.snapshot import SnapshotError
 
 from .commands import handle_record_command, is_record_command
+from .expert_commands import handle_expert_command, match_expert_command
+from .privacy import refusal_for
 from .config import Settings
 from .knowledge import KnowledgeBase
 from .messages import Action, Incoming, Reply, ReplyKind
@@ -17,7 +19,8 @@ HELP_TEXT = (
     "• what are the particle limits for grade B in operation?\n"
     "• how often do I change gloves in the isolator?\n"
     "I answer only by quoting the approved guidance and course material, with the document, "
-    "section and version. If the material does not cover your question I will say so."
+    "section and version. If the material does not cover your question I will say so, and you can type "
+    "`expert` to send it to a subject matter expert. After an answer, type `helpful` or `not helpful`."
 )
 HELP_WORDS = {"help", "?", "/help", "hi", "hello", "start"}
 
@@ -38,12 +41,30 @@ class Conversation:
                           f"That message is {len(text):,} characters; I can take questions up to {limit:,}. "
                           "Please send just the question (you can paste a short extract of a worksheet "
                           "or SOP, but not the whole document).")]
+        refusal = refusal_for(text)
+        if refusal:  # nothing is stored, logged or escalated
+            return [Reply(ReplyKind.INVALID, refusal)]
         if text.lower() in HELP_WORDS:
             return [Reply(ReplyKind.HELP, HELP_TEXT + ("\nType /records for sign-off and passport commands."
                                                        if self.records is not None else ""))]
         if is_record_command(text):
             return [handle_record_command(self.records, msg, text)]
-        return [self.ask(text)]
+        command = match_expert_command(text)
+        if command:
+            return [handle_expert_command(self, msg, *command)]
+        reply = self.ask(text)
+        if self.records is not None and reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED):
+            self._log(msg, text, reply)
+        return [reply]
+
+    def _log(self, msg: Incoming, question: str, reply: Reply) -> None:
+        """Store the question for feedback and the knowledge-gap report; buttons carry the log id."""
+        person = self.records.person_for(msg)
+        nearest = [{"doc_id": d} for d in reply.nearest_docs]
+        log_id = self.records.feedback.log(person.id if person else None, msg.platform, question, reply, nearest)
+        reply.actions = [Action(a.id, a.label, str(log_id)) if a.id.startswith("feedback_") else a
+                         for a in reply.actions]
+        reply.log_id = log_id
 
     def ask(self, question: str) -> Reply:
         try:
@@ -56,12 +77,13 @@ class Conversation:
         version = live.version
         if not result.answered:
             nearest = result.chunks[0] if result.chunks else None
+            nearest_docs = list(dict.fromkeys(c.doc_id for c in result.chunks[:3]))
             text = ("The approved material I have does not clearly cover this, so I won't guess "
                     f"(confidence {result.confidence:.2f}). You can ask an expert instead.")
             if nearest is not None:
                 text += f"\nNearest material, not a confirmed answer: {nearest.heading} (v{nearest.version})."
             return Reply(ReplyKind.DECLINED, text, confidence=result.confidence, index_version=version,
-                         actions=[Action("ask_expert", "Ask an expert", question)])
+                         actions=[Action("ask_expert", "Ask an expert", question)], nearest_docs=nearest_docs)
         warnings = [
             f"{c.title} (v{c.version}) was due for review on {c.review_due}: check it is still the current "
             "controlled version before relying on it."

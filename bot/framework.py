@@ -51,6 +51,7 @@ class Framework:
     competencies: dict[str, Competency]
     pathways: dict[str, Pathway]
     doc_titles: dict[str, str] = field(default_factory=dict)  # document id → title (for plans)
+    doc_owners: dict[str, str] = field(default_factory=dict)  # document id → owning expert role (for routing)
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> "Framework":
@@ -74,7 +75,8 @@ class Framework:
                 roles = [PathwayRole(r["id"], r["title"], int(r["band"]), tuple(r.get("requires") or ()))
                          for r in p.get("roles", [])]
                 pathways[p["id"]] = Pathway(p["id"], p["title"], roles)
-        return cls(str(data.get("framework_version", "unversioned")), comps, pathways, _doc_titles(Path(knowledge_dir)))
+        titles, owners = _doc_catalog(Path(knowledge_dir))
+        return cls(str(data.get("framework_version", "unversioned")), comps, pathways, titles, owners)
 
     def get(self, competency_id: str) -> Competency | None:
         key = competency_id.strip().upper()
@@ -108,10 +110,11 @@ class Framework:
         return None
 
 
-def _doc_titles(knowledge_dir: Path) -> dict[str, str]:
+def _doc_catalog(knowledge_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Titles and owners of the documents under ``knowledge_dir``, from front matter and sidecars."""
     from indexer.sources.markdown import parse_front_matter
 
-    titles = {}
+    titles, owners = {}, {}
     for path in knowledge_dir.rglob("*"):
         try:
             if path.suffix == ".md":
@@ -124,4 +127,6 @@ def _doc_titles(knowledge_dir: Path) -> dict[str, str]:
             continue
         if meta.get("id") and meta.get("title"):
             titles[str(meta["id"])] = str(meta["title"])
-    return titles
+            if meta.get("owner"):
+                owners[str(meta["id"])] = str(meta["owner"])
+    return titles, owners

@@ -76,6 +76,8 @@ class Reply:
     index_version: str | None = None
     warnings: list[str] = field(default_factory=list)
     notifications: list["Notification"] = field(default_factory=list)  # for other people
+    nearest_docs: list[str] = field(default_factory=list)  # declined: the closest documents (gap report)
+    log_id: int | None = None  # the stored question, for feedback buttons
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     @property

@@ -13,25 +13,54 @@ from .db.models import Person
 from .framework import Framework
 from .messages import Incoming
 from .passport import Passport, build_passport
+from .experts import EscalationService, ExpertRouter, sync_experts
+from .feedback import FeedbackService
 from .signoffs import SignoffService, utcnow
+from .verified import VerifiedAnswers
 
 
 class Records:
+    """Everything the conversation needs beyond retrieval: sign-offs, experts, verified answers, feedback."""
+
     def __init__(self, sessions: sessionmaker[Session], framework: Framework,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow, embed: Callable | None = None,
+                 deadline_hours: float = 24, require_second_expert: bool = False):
         self.sessions = sessions
         self.framework = framework
         self.clock = clock
+        self._embed = embed
         self.signoffs = SignoffService(sessions, framework, clock)
+        self.router = ExpertRouter(self.embed, framework.doc_owners)
+        self.experts = EscalationService(sessions, self.router, clock, deadline_hours)
+        self.verified = VerifiedAnswers(sessions, clock, require_second_expert)
+        self.feedback = FeedbackService(sessions, clock)
+
+    def embed(self, texts: list[str]):
+        if self._embed is None:
+            from indexer.embedding import Embedder
+
+            self._embed = Embedder().encode
+        return self._embed(texts)
 
     @classmethod
-    def open(cls, settings: Settings, migrate: bool = True) -> "Records":
+    def open(cls, settings: Settings, migrate: bool = True, embed: Callable | None = None) -> "Records":
+        """Connect (applying migrations) and sync the expert directory from knowledge/experts.yaml."""
         if settings.database_url.startswith("sqlite:///"):
             settings.var_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)
-        return cls(session_factory(engine), Framework.load(settings.knowledge_dir))
+        if embed is None:
+            from indexer.embedding import Embedder
+
+            embed = Embedder(settings.model).encode
+        records = cls(session_factory(engine), Framework.load(settings.knowledge_dir), embed=embed,
+                      deadline_hours=settings.escalation_deadline_hours,
+                      require_second_expert=settings.require_second_expert)
+        experts_file = settings.knowledge_dir / "experts.yaml"
+        if experts_file.exists():
+            sync_experts(records.sessions, experts_file, records.clock)
+        return records
 
     def person_for(self, msg: Incoming) -> Person | None:
         """The registered person behind a message: by platform identity, or by email in the terminal."""

@@ -119,3 +119,94 @@ class AuditEvent(Base):
     new_values: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ExpertProfile(Base):
+    """What a subject matter expert (or the fallback group) answers; synced from knowledge/experts.yaml."""
+
+    __tablename__ = "expert_profiles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    role_title: Mapped[str] = mapped_column(String(200))
+    topics: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    areas: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    description: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=5)
+    available: Mapped[bool] = mapped_column(default=True)
+    is_fallback: Mapped[bool] = mapped_column(default=False)
+
+    person: Mapped[Person] = relationship()
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalation_expert_status", "expert_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # open | claimed | answered | closed
+    route_reason: Mapped[str] = mapped_column(Text, default="")
+    previous_experts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of person ids
+    confidence: Mapped[float | None] = mapped_column(nullable=True)
+    passages: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the assistant's own best passages
+    index_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    asker: Mapped[Person] = relationship(foreign_keys=[asker_id])
+    expert: Mapped[Person | None] = relationship(foreign_keys=[expert_id])
+
+
+class VerifiedAnswer(Base):
+    __tablename__ = "verified_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), unique=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer_text: Mapped[str] = mapped_column(Text)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    second_expert_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # awaiting_second | published | retired
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    expert: Mapped[Person] = relationship(foreign_keys=[expert_id])
+    second_expert: Mapped[Person | None] = relationship(foreign_keys=[second_expert_id])
+
+
+class QuestionLog(Base):
+    """Every question answered or declined (never one the privacy guard refused)."""
+
+    __tablename__ = "question_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(20))  # answered | declined
+    confidence: Mapped[float | None] = mapped_column(nullable=True)
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    cited: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{doc_id, version, section}]
+    index_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("question_log_id", "person_id", name="uq_feedback_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_log_id: Mapped[int] = mapped_column(ForeignKey("question_log.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    rating: Mapped[str] = mapped_column(String(20))  # helpful | not_helpful
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
