@@ -96,3 +96,15 @@ def test_people_import_rejects_bad_rows(cli_env, tmp_path):
                                                "roles": ["wizard"]}]}))
     result = runner.invoke(app, ["people", "import", str(bad)])
     assert result.exit_code == 2 and "unknown roles ['wizard']" in result.output and "nothing was imported" in result.output
+
+
+def test_experts_and_gaps_commands(cli_env):
+    listed = runner.invoke(app, ["experts", "list"])
+    assert listed.exit_code == 0 and "available" in listed.stdout
+    synced = runner.invoke(app, ["experts", "sync"])  # already synced when the records were opened
+    assert synced.exit_code == 0 and "0 added, 0 updated, 19 unchanged" in synced.stdout
+    empty = runner.invoke(app, ["gaps", "--since", "2026-01-01"])
+    assert empty.exit_code == 0 and "0 questions were declined" in empty.stdout
+    assert runner.invoke(app, ["gaps", "--since", "last tuesday"]).exit_code == 2
+    csv_out = runner.invoke(app, ["gaps", "--format", "csv"])
+    assert csv_out.exit_code == 0 and csv_out.stdout.startswith("topic,topic_size,question")
