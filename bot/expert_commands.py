@@ -18,6 +18,7 @@ PATTERNS = [
     ("not_helpful", re.compile(r"^/?not helpful\b[:.!\s]*(?P<rest>.*)$", re.I | re.S)),
     ("mine", re.compile(r"^/?my questions\s*$", re.I)),
     ("assigned", re.compile(r"^/?my escalations\s*$", re.I)),
+    ("availability", re.compile(r"^/?(?:available|availability)\s+(on|off)\s*$", re.I)),
 ]
 
 
@@ -65,6 +66,8 @@ def handle_expert_command(conversation, msg: Incoming, name: str, m) -> Reply:
         rows = records.experts.assigned(person.id)
         text = "\n".join(f"E-{e.id} [{e.status}] “{e.question}” — claim by {e.deadline_at:%d %b %H:%M} UTC" for e in rows)
         return Reply(ReplyKind.RECORD, ("Escalations assigned to you:\n" + text) if rows else "Nothing is assigned to you.")
+    if name == "availability":
+        return _reply(records.experts.set_availability(person.id, m.group(1).lower() == "on"))
     target = int(m.group(1))
     if name == "claim":
         return _reply(records.experts.claim(person.id, target))

@@ -108,9 +108,12 @@ class ExpertRouter:
     documents the assistant's best passages came from; prefers the least-loaded of the best."""
 
     def __init__(self, embed: Callable[[list[str]], np.ndarray], doc_owners: dict[str, str],
-                 owner_bonus: float = 0.15, tie_margin: float = 0.05):
+                 doc_topics: dict[str, list[str]] | None = None, owner_bonus: float = 0.15,
+                 topic_bonus: float = 0.05, tie_margin: float = 0.05):
         self.embed = embed
         self.doc_owners = doc_owners
+        self.doc_topics = doc_topics or {}
+        self.topic_bonus = topic_bonus
         self.owner_bonus = owner_bonus
         self.tie_margin = tie_margin
         self._cache: dict[str, np.ndarray] = {}
@@ -124,6 +127,7 @@ class ExpertRouter:
              load: dict[int, int], exclude: set[int] = frozenset()) -> tuple[list[tuple[float, ExpertProfile]], str]:
         q = self._vec(question)
         owners = [self.doc_owners.get(d) for d in passage_docs[:5]]
+        passage_topics = {t for d in passage_docs[:3] for t in self.doc_topics.get(d, [])}
         scored = []
         for p in profiles:
             if p.is_fallback or not p.available or p.person_id in exclude or load.get(p.person_id, 0) >= p.capacity:
@@ -131,6 +135,8 @@ class ExpertRouter:
             topics = json.loads(p.topics)
             score = float(self._vec(f"{p.role_title}. {p.description} Topics: {', '.join(topics)}") @ q)
             score += sum(self.owner_bonus * (1.0 if i == 0 else 0.5) for i, o in enumerate(owners) if o == p.role_title)
+            shared = sum(1 for t in topics if any(t.lower() in pt or pt in t.lower() for pt in passage_topics))
+            score += min(3, shared) * self.topic_bonus  # the best passages' document topics match the expert's
             scored.append((score, p))
         scored.sort(key=lambda sp: -sp[0])
         if not scored:
@@ -300,6 +306,21 @@ class EscalationService:
                 notes.append(Notification(esc.asker_id, f"Your question {eref(esc.id)} was not picked up in time, so it "
                                           f"has moved to {expert.name}.", "escalation_rerouted", esc.id))
         return notes
+
+    def set_availability(self, expert_id: int, available: bool) -> Outcome:
+        """An expert turns themselves off (leave, busy) or on again; routing skips unavailable experts."""
+        now = self.clock()
+        with self.sessions.begin() as session:
+            profile = ex_db.profile_for(session, expert_id)
+            if profile is None:
+                return Outcome(False, "Only experts in the expert directory have an availability setting.")
+            _, changed = ex_db.upsert_profile(session, profile.person, available=available)
+            if changed:
+                audit_db.append_event(session, actor=profile.person, action="expert.availability", entity="expert",
+                                      entity_id=str(expert_id), now=now, old={"available": not available},
+                                      new={"available": available})
+        return Outcome(True, "You are available for new questions." if available else
+                       "You will not be sent new questions until you type `available on`.")
 
     def mine(self, asker_id: int) -> list[Escalation]:
         with self.sessions() as session:

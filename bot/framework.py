@@ -52,6 +52,7 @@ class Framework:
     pathways: dict[str, Pathway]
     doc_titles: dict[str, str] = field(default_factory=dict)  # document id → title (for plans)
     doc_owners: dict[str, str] = field(default_factory=dict)  # document id → owning expert role (for routing)
+    doc_topics: dict[str, list[str]] = field(default_factory=dict)  # document id → front-matter topics
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> "Framework":
@@ -75,8 +76,8 @@ class Framework:
                 roles = [PathwayRole(r["id"], r["title"], int(r["band"]), tuple(r.get("requires") or ()))
                          for r in p.get("roles", [])]
                 pathways[p["id"]] = Pathway(p["id"], p["title"], roles)
-        titles, owners = _doc_catalog(Path(knowledge_dir))
-        return cls(str(data.get("framework_version", "unversioned")), comps, pathways, titles, owners)
+        titles, owners, topics = _doc_catalog(Path(knowledge_dir))
+        return cls(str(data.get("framework_version", "unversioned")), comps, pathways, titles, owners, topics)
 
     def get(self, competency_id: str) -> Competency | None:
         key = competency_id.strip().upper()
@@ -110,11 +111,11 @@ class Framework:
         return None
 
 
-def _doc_catalog(knowledge_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Titles and owners of the documents under ``knowledge_dir``, from front matter and sidecars."""
+def _doc_catalog(knowledge_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """Titles, owners and topics of the documents under ``knowledge_dir``, from front matter and sidecars."""
     from indexer.sources.markdown import parse_front_matter
 
-    titles, owners = {}, {}
+    titles, owners, topics = {}, {}, {}
     for path in knowledge_dir.rglob("*"):
         try:
             if path.suffix == ".md":
@@ -129,4 +130,6 @@ def _doc_catalog(knowledge_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
             titles[str(meta["id"])] = str(meta["title"])
             if meta.get("owner"):
                 owners[str(meta["id"])] = str(meta["owner"])
-    return titles, owners
+            if isinstance(meta.get("topics"), list):
+                topics[str(meta["id"])] = [str(t).lower() for t in meta["topics"]]
+    return titles, owners, topics

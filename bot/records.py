@@ -30,7 +30,7 @@ class Records:
         self.clock = clock
         self._embed = embed
         self.signoffs = SignoffService(sessions, framework, clock)
-        self.router = ExpertRouter(self.embed, framework.doc_owners)
+        self.router = ExpertRouter(self.embed, framework.doc_owners, framework.doc_topics)
         self.experts = EscalationService(sessions, self.router, clock, deadline_hours)
         self.verified = VerifiedAnswers(sessions, clock, require_second_expert)
         self.feedback = FeedbackService(sessions, clock)

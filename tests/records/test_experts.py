@@ -217,3 +217,30 @@ def test_guard_stores_and_escalates_nothing(xrecords, ids, kb, built_env):
     with xrecords.sessions() as s:
         assert s.execute(select(func.count()).select_from(QuestionLog)).scalar_one() == 0
         assert s.execute(select(func.count()).select_from(Escalation)).scalar_one() == 0
+
+
+def test_document_owner_and_topics_steer_routing(xrecords, embedder):
+    from bot.db import experts as ex_db
+    from bot.experts import ExpertRouter
+
+    question = "is this acceptable or should the product be quarantined"
+    with xrecords.sessions() as s:
+        profiles = ex_db.profiles(s)
+        plain = ExpertRouter(embedder.encode, {}).route(question, profiles, [], {})
+        steered = ExpertRouter(embedder.encode, {"doc-pn": "PN specialist pharmacist"},
+                               {"doc-pn": ["lipid emulsions", "neonatal pn"]}).route(question, profiles, ["doc-pn"], {})
+        penny = next(p.person_id for p in profiles if p.external_id == "exp-pn-1")
+    assert steered.expert_id == penny
+    assert plain is not None  # without the passages' documents some expert is still chosen
+
+
+def test_expert_availability_toggle(xrecords, ids, kb, built_env):
+    conv = Conversation(kb, built_env, xrecords)
+    [off] = conv.handle(Incoming(text="available off", user_id="penny@example.nhs.uk"))
+    assert off.kind is ReplyKind.RECORD and "will not be sent new questions" in off.text
+    out = xrecords.experts.escalate(ids["tara"], PN_Q)
+    assert out.notifications[0].person_id != pid(xrecords, "penny@example.nhs.uk")
+    [on] = conv.handle(Incoming(text="available on", user_id="penny@example.nhs.uk"))
+    assert "available for new questions" in on.text
+    [refused] = conv.handle(Incoming(text="available off", user_id="tara@example.nhs.uk"))
+    assert refused.kind is ReplyKind.INVALID
