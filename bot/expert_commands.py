@@ -80,7 +80,7 @@ def handle_expert_command(conversation, msg: Incoming, name: str, m) -> Reply:
     return _reply(records.verified.retire(person.id, target, rest))  # retire
 
 
-def escalate(conversation, person_id: int, question: str):
+def escalate(conversation, person_id: int, question: str, origin: dict | None = None):
     """Send a question to an expert with the assistant's own best passages and confidence."""
     passages, confidence, version = [], None, None
     try:
@@ -92,4 +92,4 @@ def escalate(conversation, person_id: int, question: str):
                              "version": chunk.version, "text": " ".join(chunk.text.split())[:300]})
     except Exception:  # no index loaded: the expert still gets the question
         pass
-    return conversation.records.experts.escalate(person_id, question, confidence, passages, version)
+    return conversation.records.experts.escalate(person_id, question, confidence, passages, version, origin)

@@ -189,7 +189,9 @@ class EscalationService:
                             (Action("claim", "Claim", str(esc.id)), Action("answer", "Answer", str(esc.id))))
 
     def escalate(self, asker_id: int, question: str, confidence: float | None = None,
-                 passages: list[dict] | None = None, index_version: str | None = None) -> Outcome:
+                 passages: list[dict] | None = None, index_version: str | None = None,
+                 origin: dict | None = None) -> Outcome:
+        """``origin`` (platform, channel, thread) lets the adapter post the answer where the question was asked."""
         question = (question or "").strip()
         if not question:
             return Outcome(False, "Tell me the question to send to an expert, e.g. `expert how long can …`.")
@@ -204,7 +206,8 @@ class EscalationService:
             esc = ex_db.create_escalation(session, question=question, asker_id=asker.id, expert_id=route.expert_id,
                                           status="open", route_reason=route.reason, previous_experts="[]",
                                           confidence=confidence, passages=json.dumps(passages),
-                                          index_version=index_version, answer_text="", created_at=now,
+                                          index_version=index_version, answer_text="",
+                                          origin=json.dumps(origin or {}), created_at=now,
                                           deadline_at=now + self.deadline)
             audit_db.append_event(session, actor=asker, action="escalation.opened", entity="escalation",
                                   entity_id=str(esc.id), now=now, reason=route.reason,
@@ -261,7 +264,8 @@ class EscalationService:
                                   new={"status": "answered", "answer": text})
             note = Notification(esc.asker_id, f"{expert.name} ({expert.job_title}) answered your question "
                                 f"{eref(esc.id)} “{esc.question}”:\n{text}\nReply `close {eref(esc.id)}` if this answers it.",
-                                "escalation_answered", esc.id, (Action("close", "That answers it", str(esc.id)),))
+                                "escalation_answered", esc.id, (Action("close", "That answers it", str(esc.id)),),
+                                origin=json.loads(esc.origin or "{}"))
             return Outcome(True, f"Answer sent for {eref(esc.id)}. `publish {eref(esc.id)}` adds it to the knowledge "
                                  "base as a verified answer.", esc.id, [note])
 

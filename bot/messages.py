@@ -101,3 +101,4 @@ class Notification:
     kind: str  # e.g. 'signoff_requested', 'signoff_decided', 'reminder_pending', 'reminder_expiring'
     request_id: int | None = None
     actions: tuple[Action, ...] = ()
+    origin: dict | None = None  # where the original question was asked (platform, channel, thread)

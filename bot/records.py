@@ -70,6 +70,30 @@ class Records:
             tenant, _, user = msg.user_id.partition(":")
             return people_db.person_by_identity(session, msg.platform, tenant, user)
 
+    def first_delivery(self, platform: str, event_key: str) -> bool:
+        """False when this platform delivery was already handled (a retry)."""
+        from .db.events import first_delivery
+
+        with self.sessions.begin() as session:
+            return first_delivery(session, platform, event_key, self.clock())
+
+    def identity_of(self, person_id: int, platform: str) -> tuple[str, str] | None:
+        """(tenant, user) of the person's account on ``platform``, for delivering notifications."""
+        with self.sessions() as session:
+            person = people_db.get_person(session, person_id)
+            ident = next((i for i in person.identities if i.platform == platform), None) if person else None
+            return (ident.tenant, ident.user_key) if ident else None
+
+    def link_by_email(self, platform: str, tenant: str, user_key: str, email: str) -> Person | None:
+        """First contact: map a platform account to the registered person with that email."""
+        from .people import link_identity
+
+        with self.sessions.begin() as session:
+            person = people_db.person_by_email(session, email)
+            if person is not None:
+                link_identity(session, person, platform, tenant, user_key, self.clock())
+            return person
+
     def person_by_email(self, email: str) -> Person | None:
         with self.sessions() as session:
             return people_db.person_by_email(session, email)

@@ -154,6 +154,7 @@ class Escalation(Base):
     passages: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the assistant's own best passages
     index_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     answer_text: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(Text, default="{}")  # JSON: platform, channel, thread of the question
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     deadline_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -210,3 +211,15 @@ class Feedback(Base):
     rating: Mapped[str] = mapped_column(String(20))  # helpful | not_helpful
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessedEvent(Base):
+    """Platform deliveries already handled (Slack event ids, Teams activity ids): a retry is ignored."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_key", name="uq_processed_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_key: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,300 @@
+"""The Slack app: Bolt listeners that translate to and from the conversation core.
+
+Every listener acks first; answering and database work run after the ack (Bolt runs listeners in
+its thread pool when ``process_before_response`` is False), so Slack always gets its reply in 3 s.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.conversation import Conversation
+from bot.expert_commands import escalate
+from bot.messages import Incoming, Notification
+from bot.passport import render_text
+
+from . import blocks as bk
+
+log = logging.getLogger(__name__)
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]+)?>")
+UNKNOWN_USER = ("Hello! I don't know you yet, so I can't answer or keep training records for you. "
+                "Please ask your training lead to add you to TechServ Assistant.")
+
+
+class SlackAdapter:
+    def __init__(self, conversation: Conversation, *, token: str, signing_secret: str | None = None,
+                 client: WebClient | None = None, team_id: str | None = None):
+        if conversation.records is None:
+            raise ValueError("the Slack adapter needs training records (a database)")
+        self.conversation = conversation
+        self.records = conversation.records
+        self.team_id = team_id
+        client = client or WebClient(token=token)
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))  # honours Retry-After
+        self.client = client
+        self.app = App(token=token, signing_secret=signing_secret, client=client, process_before_response=False,
+                       request_verification_enabled=signing_secret is not None)
+        self._register()
+
+    # -- identity and delivery ----------------------------------------------------------------------
+    def _allowed_team(self, team: str | None) -> bool:
+        if self.team_id and team != self.team_id:
+            log.warning("refused a request from Slack workspace %s (this app is installed in %s)", team, self.team_id)
+            return False
+        return True
+
+    def person(self, team: str, user: str):
+        person = self.records.person_for(Incoming(text="", user_id=f"{team}:{user}", platform="slack"))
+        if person is not None:
+            return person
+        try:  # first contact: match the Slack profile's email to a registered person
+            profile = self.client.users_info(user=user)["user"]["profile"]
+        except Exception:  # noqa: BLE001 — the user is simply not matched
+            log.exception("users.info failed for %s", user)
+            return None
+        email = profile.get("email")
+        return self.records.link_by_email("slack", team, user, email) if email else None
+
+    def deliver(self, notes: list[Notification]) -> None:
+        for note in notes:
+            origin = note.origin or {}
+            if origin.get("platform") == "slack" and origin.get("channel"):
+                self.client.chat_postMessage(channel=origin["channel"], thread_ts=origin.get("thread"),
+                                             text=bk.trim(note.text, 3000), blocks=bk.notification_blocks(note))
+                continue
+            ident = self.records.identity_of(note.person_id, "slack")
+            if ident is None:
+                log.info("person %s has no Slack account; notification %s left for another platform",
+                         note.person_id, note.kind)
+                continue
+            self.client.chat_postMessage(channel=ident[1], text=bk.trim(note.text, 3000),
+                                         blocks=bk.notification_blocks(note))
+
+    def _ephemeral(self, channel: str | None, user: str, text: str) -> None:
+        if channel:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=bk.trim(text, 3000))
+        else:
+            self.client.chat_postMessage(channel=user, text=bk.trim(text, 3000))
+
+    # -- questions ----------------------------------------------------------------------------------
+    def answer_message(self, team: str, user: str, text: str, channel: str, thread: str | None,
+                       event_id: str | None) -> None:
+        if event_id and not self.records.first_delivery("slack", event_id):
+            log.info("duplicate Slack delivery %s ignored", event_id)
+            return
+        person = self.person(team, user)
+        if person is None:
+            self.client.chat_postMessage(channel=channel, thread_ts=thread, text=UNKNOWN_USER)
+            return
+        msg = Incoming(text=text, user_id=f"{team}:{user}", platform="slack", channel=channel, thread=thread,
+                       event_id=event_id)
+        for reply in self.conversation.handle(msg):
+            self.client.chat_postMessage(channel=channel, thread_ts=thread, text=bk.fallback_text(reply),
+                                         blocks=bk.reply_blocks(reply))
+            self.deliver(reply.notifications)
+
+    def _register(self) -> None:
+        app = self.app
+
+        @app.event("app_mention")
+        def on_mention(event, body):
+            if not self._allowed_team(body.get("team_id")):
+                return
+            text = MENTION.sub("", event.get("text", "")).strip()
+            self.answer_message(body.get("team_id"), event["user"], text, event["channel"],
+                                event.get("thread_ts") or event["ts"], body.get("event_id"))
+
+        @app.event("message")
+        def on_message(event, body):
+            if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+                return  # channel chatter, edits and bot messages are not questions
+            if not self._allowed_team(body.get("team_id")):
+                return
+            self.answer_message(body.get("team_id"), event["user"], event.get("text", ""), event["channel"],
+                                event.get("thread_ts"), body.get("event_id"))
+
+        @app.command("/ask")
+        def on_ask(ack, command):
+            ack()
+            if not self._allowed_team(command.get("team_id")):
+                return
+            self.answer_message(command["team_id"], command["user_id"], command.get("text", ""),
+                                command["channel_id"], None, None)
+
+        @app.command("/passport")
+        def on_passport(ack, command):
+            ack()
+            person = self.person(command["team_id"], command["user_id"]) if self._allowed_team(command.get("team_id")) else None
+            text = render_text(self.records.passport(person.id)) if person else UNKNOWN_USER
+            self._ephemeral(command["channel_id"], command["user_id"], f"```{text}```" if person else text)
+
+        @app.command("/signoff")
+        def on_signoff(ack, command, client):
+            ack()
+            if not self._allowed_team(command.get("team_id")):
+                return
+            comps = [(c.id, c.title) for c in self.records.framework.competencies.values()]
+            client.views_open(trigger_id=command["trigger_id"],
+                              view=bk.signoff_modal(comps, json.dumps({"channel": command["channel_id"]})))
+
+        @app.view("signoff_request")
+        def on_signoff_submit(ack, body, view):
+            ack()
+            team, user = body["team"]["id"], body["user"]["id"]
+            values = view["state"]["values"]
+            competency = values["competency"]["value"]["selected_option"]["value"]
+            mentor_user = values["mentor"]["value"]["selected_user"]
+            evidence = values["evidence"]["value"].get("value") or ""
+            trainee, mentor = self.person(team, user), self.person(team, mentor_user)
+            if trainee is None:
+                self._ephemeral(None, user, UNKNOWN_USER)
+                return
+            if mentor is None:
+                self._ephemeral(None, user, "That person is not registered in TechServ Assistant yet, so they can't "
+                                            "sign off competencies. Pick another mentor or ask your training lead.")
+                return
+            links = [w for w in evidence.split() if w.startswith(("http://", "https://"))]
+            text = " ".join(w for w in evidence.split() if w not in links)
+            out = self.records.signoffs.request(trainee.id, competency, mentor.email, text, links, platform="slack")
+            self._ephemeral(None, user, out.message)
+            self.deliver(out.notifications)
+
+        def decide(body, decision: str, reason: str, request_id: int, channel: str | None, ts: str | None,
+                   original: str, event_key: str):
+            team, user = body["team"]["id"], body["user"]["id"]
+            if not self._allowed_team(team):
+                self._ephemeral(channel, user, "This request belongs to another Slack workspace.")
+                return
+            person = self.person(team, user)
+            if person is None:
+                self._ephemeral(channel, user, UNKNOWN_USER)
+                return
+            out = self.records.signoffs.decide(person.id, request_id, decision, reason, platform="slack",
+                                               event_id=event_key)
+            if out.ok and channel and ts and not out.message.startswith("Already recorded"):
+                self.client.chat_update(channel=channel, ts=ts, text=out.message,
+                                        blocks=bk.decided_blocks(original, f"✅ {out.message}"))
+            self._ephemeral(channel, user, out.message)
+            self.deliver(out.notifications)
+
+        @app.action("signoff_approve")
+        def on_approve(ack, body, action):
+            ack()
+            msg = body.get("message", {})
+            decide(body, "approve", "", int(action["value"]), body.get("channel", {}).get("id"), msg.get("ts"),
+                   (msg.get("blocks") or [{}])[0].get("text", {}).get("text", msg.get("text", "")),
+                   f"{body['team']['id']}:{action['action_ts']}")
+
+        @app.action(re.compile(r"^signoff_(changes|reject)$"))
+        def on_needs_reason(ack, body, action, client):
+            ack()
+            msg = body.get("message", {})
+            meta = {"request_id": int(action["value"]), "decision": action["action_id"].split("_", 1)[1],
+                    "channel": body.get("channel", {}).get("id"), "ts": msg.get("ts"),
+                    "original": (msg.get("blocks") or [{}])[0].get("text", {}).get("text", "")[:1500]}
+            title = "Request changes" if meta["decision"] == "changes" else "Not yet competent"
+            client.views_open(trigger_id=body["trigger_id"], view=bk.reason_modal("signoff_reason", title, json.dumps(meta)))
+
+        @app.view("signoff_reason")
+        def on_reason(ack, body, view):
+            ack()
+            meta = json.loads(view["private_metadata"])
+            reason = view["state"]["values"]["reason"]["value"]["value"] or ""
+            decide(body, meta["decision"], reason, meta["request_id"], meta["channel"], meta["ts"], meta["original"],
+                   f"{body['team']['id']}:view:{view['id']}")
+
+        @app.action(re.compile(r"^feedback_(helpful|not_helpful)$"))
+        def on_feedback(ack, body, action):
+            ack()
+            person = self.person(body["team"]["id"], body["user"]["id"])
+            if person is None or not action.get("value", "").isdigit():
+                return
+            out = self.records.feedback.rate(person.id, int(action["value"]), action["action_id"] == "feedback_helpful")
+            self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
+
+        @app.action("ask_expert")
+        def on_ask_expert(ack, body, action):
+            ack()
+            team, user = body["team"]["id"], body["user"]["id"]
+            person = self.person(team, user)
+            if person is None:
+                self._ephemeral(body.get("channel", {}).get("id"), user, UNKNOWN_USER)
+                return
+            msg = body.get("message", {})
+            channel = body.get("channel", {}).get("id")
+            origin = {"platform": "slack", "channel": channel, "thread": msg.get("thread_ts") or msg.get("ts")}
+            out = escalate(self.conversation, person.id, action["value"], origin)
+            self.client.chat_postMessage(channel=channel, thread_ts=origin["thread"], text=out.message)
+            self.deliver(out.notifications)
+
+        @app.action("escalation_claim")
+        def on_claim(ack, body, action):
+            ack()
+            person = self.person(body["team"]["id"], body["user"]["id"])
+            if person is None:
+                return
+            out = self.records.experts.claim(person.id, int(action["value"]))
+            self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
+            self.deliver(out.notifications)
+
+        @app.action("escalation_answer")
+        def on_answer_button(ack, body, action, client):
+            ack()
+            meta = json.dumps({"escalation_id": int(action["value"])})
+            client.views_open(trigger_id=body["trigger_id"],
+                              view=bk.reason_modal("escalation_answer", "Answer the question", meta, "Your answer"))
+
+        @app.view("escalation_answer")
+        def on_answer(ack, body, view):
+            ack()
+            person = self.person(body["team"]["id"], body["user"]["id"])
+            if person is None:
+                return
+            esc = json.loads(view["private_metadata"])["escalation_id"]
+            out = self.records.experts.answer(person.id, esc, view["state"]["values"]["reason"]["value"]["value"] or "")
+            self.client.chat_postMessage(channel=body["user"]["id"], text=out.message, blocks=[
+                {"type": "section", "text": {"type": "mrkdwn", "text": bk.trim(out.message)}},
+                *([{"type": "actions", "elements": [{"type": "button", "action_id": "escalation_publish", "value": str(esc),
+                                                      "text": {"type": "plain_text", "text": "Publish as verified answer"}}]}]
+                  if out.ok else [])])
+            self.deliver(out.notifications)
+
+        @app.action("escalation_publish")
+        def on_publish(ack, body, action):
+            ack()
+            person = self.person(body["team"]["id"], body["user"]["id"])
+            if person is not None:
+                out = self.records.verified.publish(person.id, int(action["value"]))
+                self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
+
+        @app.action("escalation_close")
+        def on_close(ack, body, action):
+            ack()
+            person = self.person(body["team"]["id"], body["user"]["id"])
+            if person is not None:
+                out = self.records.experts.close(person.id, int(action["value"]))
+                self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
+
+        @app.event("app_home_opened")
+        def on_home(event, body):
+            team, user = body.get("team_id"), event["user"]
+            person = self.person(team, user) if self._allowed_team(team) else None
+            if person is None:
+                sections = [("Welcome", UNKNOWN_USER)]
+            else:
+                pending = self.records.signoffs.pending(person.id)
+                escalations = self.records.experts.assigned(person.id)
+                sections = [
+                    ("Your skills passport and training plan", f"```{bk.trim(render_text(self.records.passport(person.id)), 2700)}```"),
+                    ("Sign-offs waiting for your decision", "\n".join(
+                        f"SO-{r.id} {r.competency_id} {r.competency_title}" for r in pending) or "None."),
+                    ("Escalations assigned to you", "\n".join(
+                        f"E-{e.id} [{e.status}] {e.question}" for e in escalations) or "None."),
+                ]
+            self.client.views_publish(user_id=user, view=bk.home_view(sections))
+
