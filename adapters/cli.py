@@ -180,10 +180,18 @@ See README › Connecting Slack or Teams."""
 def start() -> None:
     """Start the assistant: chat platforms when configured, otherwise the terminal chat."""
     s = _settings()
-    configured = [name for name, ok in (("Slack", s.slack_configured), ("Teams", s.teams_configured)) if ok]
-    if configured:
-        console.print(f"[yellow]{' and '.join(configured)} credentials found, but the platform adapters are "
-                      "not in this build yet; starting the terminal chat instead.[/]")
+    if s.slack_configured:
+        from adapters.slack.runner import run
+
+        console.print("[cyan]Starting the Slack app "
+                      f"({'Socket Mode' if s.slack_app_token else f'HTTP mode on port {s.slack_port}'}).[/]")
+        if s.teams_configured:
+            console.print("[yellow]Teams credentials found too: the Teams adapter is not in this build yet.[/]")
+        run(s, _conversation(with_records=True))
+        return
+    if s.teams_configured:
+        console.print("[yellow]Teams credentials found, but the Teams adapter is not in this build yet; "
+                      "starting the terminal chat instead.[/]")
     else:
         console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
     chat()

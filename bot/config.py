@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "TECHSERV_SLACK_APP_TOKEN"))
     slack_signing_secret: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "TECHSERV_SLACK_SIGNING_SECRET"))
+    slack_team_id: str | None = Field(None, validation_alias=AliasChoices("SLACK_TEAM_ID", "TECHSERV_SLACK_TEAM_ID"),
+                                      description="the installing workspace; requests from others are refused")
+    slack_host: str = "0.0.0.0"
+    slack_port: int = 3000
     microsoft_app_id: str | None = Field(None, validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
     microsoft_app_password: str | None = Field(
         None, validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD"))
