@@ -173,27 +173,38 @@ def chat(as_email: Optional[str] = typer.Option(None, "--as", help="Your email a
 CONNECT_HELP = """To connect a chat platform, set its credentials (for example in a .env file) and run `make run` again:
   Slack: SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)
   Teams: MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId
-See README › Connecting Slack or Teams."""
+See README › Connecting Slack and › Connecting Microsoft Teams."""
 
 
 @app.command()
 def start() -> None:
     """Start the assistant: chat platforms when configured, otherwise the terminal chat."""
     s = _settings()
-    if s.slack_configured:
-        from adapters.slack.runner import run
+    if s.slack_configured or s.teams_configured:
+        import threading
 
-        console.print("[cyan]Starting the Slack app "
-                      f"({'Socket Mode' if s.slack_app_token else f'HTTP mode on port {s.slack_port}'}).[/]")
-        if s.teams_configured:
-            console.print("[yellow]Teams credentials found too: the Teams adapter is not in this build yet.[/]")
-        run(s, _conversation(with_records=True))
+        conversation = _conversation(with_records=True)
+        slack_adapter = None
+        if s.slack_configured:
+            from adapters.slack.runner import build as build_slack
+            from adapters.slack.runner import run as run_slack
+
+            console.print("[cyan]Starting the Slack app "
+                          f"({'Socket Mode' if s.slack_app_token else f'HTTP mode on port {s.slack_port}'}).[/]")
+            slack_adapter = build_slack(s, conversation)
+            if not s.teams_configured:
+                run_slack(s, conversation, slack_adapter)
+                return
+            threading.Thread(target=run_slack, args=(s, conversation, slack_adapter), daemon=True, name="slack").start()
+        from adapters.teams.runner import run as run_teams
+
+        if s.teams_allow_unauthenticated and not s.microsoft_app_id:
+            console.print("[bold red]Teams authentication is OFF (TECHSERV_TEAMS_ALLOW_UNAUTHENTICATED): "
+                          "listening on 127.0.0.1 only, for the Bot Framework Emulator.[/]")
+        console.print(f"[cyan]Starting the Teams endpoint on port {s.teams_port} (/api/messages).[/]")
+        run_teams(s, conversation, slack_adapter)
         return
-    if s.teams_configured:
-        console.print("[yellow]Teams credentials found, but the Teams adapter is not in this build yet; "
-                      "starting the terminal chat instead.[/]")
-    else:
-        console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
+    console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
     chat()
 
 
@@ -428,6 +439,26 @@ def gaps(
     clusters = gap_report(records.sessions, records.embed, start)
     text = render_markdown(clusters, start, records.framework.doc_titles) if fmt == "md" else render_csv(clusters)
     out.print(text, markup=False, highlight=False)
+
+
+teams_app = typer.Typer(help="Microsoft Teams app.", no_args_is_help=True)
+app.add_typer(teams_app, name="teams")
+
+
+@teams_app.command("package")
+def teams_package(
+    app_id: Optional[str] = typer.Option(None, "--app-id", help="The Azure Bot's Microsoft App ID (default: MicrosoftAppId)."),
+    output: Path = typer.Option(Path("techserv-teams-app.zip"), "--output", "-o", help="Where to write the zip."),
+    version: str = typer.Option("1.0.0", "--version", help="App package version."),
+) -> None:
+    """Build the Teams app package (manifest.json and icons) to sideload or upload to your org's catalogue."""
+    from adapters.teams.package import build_package
+
+    app_id = app_id or _settings().microsoft_app_id
+    if not app_id:
+        console.print("[red]Give --app-id (the Azure Bot's Microsoft App ID) or set MicrosoftAppId.[/]")
+        raise typer.Exit(2)
+    out.print(f"Wrote {build_package(app_id, output, version)}")
 
 
 def main() -> None:

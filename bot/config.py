@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     microsoft_app_id: str | None = Field(None, validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
     microsoft_app_password: str | None = Field(
         None, validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD"))
+    microsoft_app_type: str = Field("MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE"))
+    microsoft_app_tenant_id: str | None = Field(
+        None, validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID"))
+    teams_allowed_tenants: str = Field("", description="comma-separated tenant ids; empty = the app's own tenant only "
+                                       "when MicrosoftAppTenantId is set, otherwise any")
+    teams_host: str = "0.0.0.0"
+    teams_port: int = 3978
+    teams_allow_unauthenticated: bool = Field(False, description="local Bot Framework Emulator only (127.0.0.1)")
 
     @property
     def database_url(self) -> str:
@@ -76,4 +84,9 @@ class Settings(BaseSettings):
 
     @property
     def teams_configured(self) -> bool:
-        return bool(self.microsoft_app_id and self.microsoft_app_password)
+        return bool(self.microsoft_app_id and self.microsoft_app_password) or self.teams_allow_unauthenticated
+
+    @property
+    def teams_tenants(self) -> set[str]:
+        tenants = {t.strip() for t in self.teams_allowed_tenants.split(",") if t.strip()}
+        return tenants or ({self.microsoft_app_tenant_id} if self.microsoft_app_tenant_id else set())

@@ -77,6 +77,18 @@ class Records:
         with self.sessions.begin() as session:
             return first_delivery(session, platform, event_key, self.clock())
 
+    def save_reference(self, person_id: int, platform: str, reference: str) -> None:
+        from .db.events import save_reference
+
+        with self.sessions.begin() as session:
+            save_reference(session, person_id, platform, reference, self.clock())
+
+    def reference_of(self, person_id: int, platform: str) -> str | None:
+        from .db.events import get_reference
+
+        with self.sessions() as session:
+            return get_reference(session, person_id, platform)
+
     def identity_of(self, person_id: int, platform: str) -> tuple[str, str] | None:
         """(tenant, user) of the person's account on ``platform``, for delivering notifications."""
         with self.sessions() as session:

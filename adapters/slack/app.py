@@ -37,6 +37,8 @@ class SlackAdapter:
         client = client or WebClient(token=token)
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))  # honours Retry-After
         self.client = client
+        # where notifications for people without a Slack account go (e.g. the Teams adapter); set by the runner
+        self.fallback = None
         self.app = App(token=token, signing_secret=signing_secret, client=client, process_before_response=False,
                        request_verification_enabled=signing_secret is not None)
         self._register()
@@ -60,7 +62,8 @@ class SlackAdapter:
         email = profile.get("email")
         return self.records.link_by_email("slack", team, user, email) if email else None
 
-    def deliver(self, notes: list[Notification]) -> None:
+    def deliver(self, notes: list[Notification], use_fallback: bool = True) -> None:
+        elsewhere: list[Notification] = []
         for note in notes:
             origin = note.origin or {}
             if origin.get("platform") == "slack" and origin.get("channel"):
@@ -69,11 +72,14 @@ class SlackAdapter:
                 continue
             ident = self.records.identity_of(note.person_id, "slack")
             if ident is None:
-                log.info("person %s has no Slack account; notification %s left for another platform",
-                         note.person_id, note.kind)
+                elsewhere.append(note)
                 continue
             self.client.chat_postMessage(channel=ident[1], text=bk.trim(note.text, 3000),
                                          blocks=bk.notification_blocks(note))
+        if elsewhere and use_fallback and self.fallback is not None:
+            self.fallback(elsewhere)
+        elif elsewhere:
+            log.info("%d notification(s) for people without a Slack account were not delivered here", len(elsewhere))
 
     def _ephemeral(self, channel: str | None, user: str, text: str) -> None:
         if channel:
@@ -137,6 +143,17 @@ class SlackAdapter:
         def on_signoff(ack, command, client):
             ack()
             if not self._allowed_team(command.get("team_id")):
+                return
+            if command.get("text", "").strip():  # typed: `/signoff ASP-01 mentor@trust.nhs.uk evidence…`
+                person = self.person(command["team_id"], command["user_id"])
+                if person is None:
+                    self._ephemeral(command["channel_id"], command["user_id"], UNKNOWN_USER)
+                    return
+                msg = Incoming(text="/signoff " + command["text"], user_id=f"{command['team_id']}:{command['user_id']}",
+                               platform="slack", channel=command["channel_id"])
+                for reply in self.conversation.handle(msg):
+                    self._ephemeral(command["channel_id"], command["user_id"], reply.text)
+                    self.deliver(reply.notifications)
                 return
             comps = [(c.id, c.title) for c in self.records.framework.competencies.values()]
             client.views_open(trigger_id=command["trigger_id"],

@@ -23,8 +23,8 @@ def build(settings: Settings, conversation: Conversation) -> SlackAdapter:
                         team_id=settings.slack_team_id)
 
 
-def run(settings: Settings, conversation: Conversation) -> None:
-    adapter = build(settings, conversation)
+def run(settings: Settings, conversation: Conversation, adapter: SlackAdapter | None = None) -> None:
+    adapter = adapter or build(settings, conversation)
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -6,7 +6,9 @@ import datetime as dt
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import ProcessedEvent
+from sqlalchemy import select
+
+from .models import ConversationRef, ProcessedEvent
 
 
 def first_delivery(session: Session, platform: str, event_key: str, now: dt.datetime) -> bool:
@@ -18,3 +20,18 @@ def first_delivery(session: Session, platform: str, event_key: str, now: dt.date
     except IntegrityError:
         return False
     return True
+
+
+def save_reference(session: Session, person_id: int, platform: str, reference: str, now: dt.datetime) -> None:
+    row = session.execute(select(ConversationRef).where(ConversationRef.person_id == person_id,
+                                                        ConversationRef.platform == platform)).scalar_one_or_none()
+    if row is None:
+        session.add(ConversationRef(person_id=person_id, platform=platform, reference=reference, updated_at=now))
+    elif row.reference != reference:
+        row.reference, row.updated_at = reference, now
+    session.flush()
+
+
+def get_reference(session: Session, person_id: int, platform: str) -> str | None:
+    return session.execute(select(ConversationRef.reference).where(ConversationRef.person_id == person_id,
+                                                                   ConversationRef.platform == platform)).scalar()

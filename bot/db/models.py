@@ -223,3 +223,16 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(20))
     event_key: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationRef(Base):
+    """The last conversation a person used on a platform, for proactive messages (Teams)."""
+
+    __tablename__ = "conversation_refs"
+    __table_args__ = (UniqueConstraint("person_id", "platform", name="uq_conversation_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(Text)  # JSON ConversationReference
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Microsoft Teams adapter (botbuilder): Activities in, Adaptive Cards out, proactive notifications."""
