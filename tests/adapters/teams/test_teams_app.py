@@ -6,6 +6,16 @@ from bot.db import signoffs as so_db
 from .conftest import TENANT, token
 
 
+def until(probe, timeout: float = 20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the connector call")
+
+
 def cards_of(body: dict) -> list[dict]:
     return [a["content"] for a in body.get("attachments") or []]
 
@@ -45,9 +55,10 @@ def test_other_tenants_are_refused(teams):
 
 
 def test_signoff_proactive_card_approve_and_wrong_person(teams, ids):
-    # the mentor has talked to the bot once, so a conversation reference exists for proactive messages
+    # both have talked to the bot once, so conversation references exist for proactive messages
     teams.post(teams.activity("help", user="aad-sam"))
-    teams.connector.wait(1)
+    teams.post(teams.activity("help", user="aad-tara"))
+    teams.connector.wait(2)
     recs = teams.bot.records
     out = recs.signoffs.request(ids["tara"], "ASP-01", "sam@example.nhs.uk", "observed")
     teams.bot.deliver  # noqa: B018
@@ -55,18 +66,20 @@ def test_signoff_proactive_card_approve_and_wrong_person(teams, ids):
     import asyncio
 
     asyncio.run_coroutine_threadsafe(teams.bot.deliver(out.notifications), teams.loop.loop).result(20)
-    proactive = teams.connector.wait(2)[-1][2]
+    proactive = teams.connector.wait(3)[-1][2]
     [card] = cards_of(proactive)
     assert "asks you to sign off ASP-01" in card["body"][0]["text"]
     approve = next(a for a in card["actions"] if a["data"]["action"] == "signoff_approve")
 
     teams.post(teams.activity(user="aad-jo", value=approve["data"], reply_to="card-1"))
-    refusal = teams.connector.wait(3)[-1][2]
+    refusal = teams.connector.wait(4)[-1][2]
     assert "Only an authorised assessor" in refusal["text"]
 
     teams.post(teams.activity(user="aad-sam", value=approve["data"], reply_to="card-1"))
     puts = teams.connector.wait(1, method="PUT")
     assert puts[0][1].endswith("/activities/card-1") and "approved" in str(puts[0][2])
+    told = [p for m, p, b in teams.connector.calls if m == "POST" and "conv-aad-tara" in p and "approved" in str(b)]
+    assert told, "the trainee gets a proactive card with the outcome"
     with recs.sessions() as s:
         req = so_db.get_request(s, out.request_id)
         assert req.status == "approved" and len(req.signatures) == 1 and req.signatures[0].platform == "teams"
@@ -90,3 +103,30 @@ def test_signoff_form_card_submits_a_request(teams, ids):
     reply = teams.connector.wait(2)[-1][2]
     assert "sent to Sam Mentor" in reply["text"]
     assert teams.bot.records.signoffs.pending(ids["sam"])[0].evidence_links == '["https://ev.example/1"]'
+
+
+def test_expert_claims_and_answers_from_cards(teams, ids):
+    teams.post(teams.activity("help", user="aad-penny"))
+    teams.post(teams.activity("help", user="aad-tara"))
+    teams.connector.wait(2)
+    teams.post(teams.activity(value={"action": "ask_expert",
+                                     "value": "can calcium gluconate go straight after phosphate in neonatal PN"}))
+    expert_card = until(lambda: next((b for m, p, b in teams.connector.calls
+                                      if "conv-aad-penny" in p and "asks" in str(b)), None))
+    content = expert_card["attachments"][0]["content"]
+    claim = next(a for a in content["actions"] if a["data"]["action"] == "escalation_claim")
+    teams.post(teams.activity(user="aad-penny", value=claim["data"]))
+    teams.post(teams.activity(user="aad-penny", value={"action": "escalation_answer", "value": claim["data"]["value"],
+                                                       "answer": "Never consecutively: phosphate early, calcium late."}))
+    end = time.time() + 20
+    while time.time() < end and not any("phosphate early" in str(b) and "conv-aad-tara" in p
+                                        for m, p, b in teams.connector.calls):
+        time.sleep(0.05)
+    assert any("phosphate early" in str(b) and "conv-aad-tara" in p for m, p, b in teams.connector.calls)
+
+
+def test_oversized_cards_are_trimmed():
+    from adapters.teams.cards import CARD_LIMIT, card
+
+    big = card([{"type": "TextBlock", "text": "x" * 3000} for _ in range(20)])
+    assert len(__import__("json").dumps(big["content"])) <= CARD_LIMIT and big["content"]["body"]
