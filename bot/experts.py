@@ -220,6 +220,15 @@ class EscalationService:
     def _load(self, session: Session, escalation_id: int) -> Escalation | None:
         return ex_db.get_escalation(session, escalation_id)
 
+    @staticmethod
+    def _claim(session: Session, esc: Escalation, expert, now: dt.datetime) -> bool:
+        """open → claimed, audited; False when it was no longer open."""
+        if not ex_db.transition_escalation(session, esc.id, ("open",), "claimed", claimed_at=now):
+            return False
+        audit_db.append_event(session, actor=expert, action="escalation.claimed", entity="escalation",
+                              entity_id=str(esc.id), now=now, old={"status": "open"}, new={"status": "claimed"})
+        return True
+
     def claim(self, expert_id: int, escalation_id: int) -> Outcome:
         now = self.clock()
         with self.sessions.begin() as session:
@@ -228,11 +237,9 @@ class EscalationService:
                 return Outcome(False, f"There is no escalation {eref(escalation_id)}.")
             if esc.expert_id != expert_id:
                 return Outcome(False, f"{eref(esc.id)} is assigned to someone else; only they can claim it.")
-            if not ex_db.transition_escalation(session, esc.id, ("open",), "claimed", claimed_at=now):
-                return Outcome(False, f"{eref(esc.id)} is already {esc.status}.")
             expert = people_db.get_person(session, expert_id)
-            audit_db.append_event(session, actor=expert, action="escalation.claimed", entity="escalation",
-                                  entity_id=str(esc.id), now=now, old={"status": "open"}, new={"status": "claimed"})
+            if not self._claim(session, esc, expert, now):
+                return Outcome(False, f"{eref(esc.id)} is already {esc.status}.")
             return Outcome(True, f"You have claimed {eref(esc.id)}. Reply with `answer {eref(esc.id)} …`.", esc.id,
                            [Notification(esc.asker_id, f"{expert.name} is looking at your question {eref(esc.id)}.",
                                          "escalation_claimed", esc.id)])
@@ -252,10 +259,8 @@ class EscalationService:
             if esc.expert_id != expert_id:
                 return Outcome(False, f"Only the expert {eref(esc.id)} is assigned to can answer it.")
             expert = people_db.get_person(session, expert_id)
-            if esc.status == "open" and ex_db.transition_escalation(session, esc.id, ("open",), "claimed",
-                                                                    claimed_at=now):  # answering also claims it
-                audit_db.append_event(session, actor=expert, action="escalation.claimed", entity="escalation",
-                                      entity_id=str(esc.id), now=now, old={"status": "open"}, new={"status": "claimed"})
+            if esc.status == "open":  # answering also claims it
+                self._claim(session, esc, expert, now)
             if not ex_db.transition_escalation(session, esc.id, ("claimed",), "answered", answered_at=now,
                                                answer_text=text):
                 return Outcome(False, f"{eref(esc.id)} is already {esc.status}.")
