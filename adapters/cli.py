@@ -441,6 +441,23 @@ def gaps(
     out.print(text, markup=False, highlight=False)
 
 
+@app.command()
+def doctor() -> None:
+    """Check the configuration: knowledge, model, index, database, Slack and Teams — each with the fix."""
+    from bot.doctor import run_checks
+
+    checks = run_checks(_settings())
+    marks = {"ok": "[green]✓[/]", "fail": "[red]✗[/]", "warn": "[yellow]![/]", "off": "[dim]–[/]"}
+    table = Table(title="techserv doctor")
+    for col in ("", "part", "state", "what to do"):
+        table.add_column(col)
+    for c in checks:
+        table.add_row(marks[c.status], c.name, c.detail, c.fix)
+    out.print(table)
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(1)
+
+
 teams_app = typer.Typer(help="Microsoft Teams app.", no_args_is_help=True)
 app.add_typer(teams_app, name="teams")
 
