@@ -178,34 +178,76 @@ See README › Connecting Slack and › Connecting Microsoft Teams."""
 
 @app.command()
 def start() -> None:
-    """Start the assistant: chat platforms when configured, otherwise the terminal chat."""
+    """Start the assistant: `techserv serve` when Slack or Teams is configured, otherwise the terminal chat."""
     s = _settings()
     if s.slack_configured or s.teams_configured:
-        import threading
+        serve()
+        return
+    console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
+    chat()
 
-        conversation = _conversation(with_records=True)
-        slack_adapter = None
-        if s.slack_configured:
-            from adapters.slack.runner import build as build_slack
-            from adapters.slack.runner import run as run_slack
 
-            console.print("[cyan]Starting the Slack app "
-                          f"({'Socket Mode' if s.slack_app_token else f'HTTP mode on port {s.slack_port}'}).[/]")
-            slack_adapter = build_slack(s, conversation)
-            if not s.teams_configured:
-                run_slack(s, conversation, slack_adapter)
-                return
-            threading.Thread(target=run_slack, args=(s, conversation, slack_adapter), daemon=True, name="slack").start()
+@app.command()
+def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run the adapters without the jobs "
+                                            "(another replica runs them).")) -> None:
+    """Run the configured chat adapters, the scheduler (nightly re-index, reminders, expiry, re-routing)
+    and the /healthz and /readyz endpoints in one process."""
+    import logging
+    import signal
+    import threading
+
+    from adapters.delivery import Delivery
+    from adapters.health import serve_health
+    from bot.scheduler import Scheduler
+    from bot.service import Service
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    s = _settings()
+    conversation = _conversation(with_records=True)
+    delivery = Delivery()
+    health = serve_health(conversation.kb, conversation.records, s.teams_host, s.health_port)
+    console.print(f"[cyan]Health: http://{s.teams_host}:{s.health_port}/healthz and /readyz[/]")
+    scheduler = None
+    if not no_scheduler:
+        service = Service(s, conversation.kb, conversation.records, delivery)
+        scheduler = Scheduler(conversation.records.sessions, service.jobs(), s.timezone)
+        threading.Thread(target=scheduler.run_forever, daemon=True, name="scheduler").start()
+        console.print(f"[cyan]Scheduler: re-index '{s.reindex_cron}', reminders '{s.reminder_cron}' ({s.timezone}).[/]")
+
+    def shutdown(*_):
+        if scheduler:
+            scheduler.stop()
+        health.shutdown()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    slack_adapter = None
+    if s.slack_configured:
+        from adapters.slack.runner import build as build_slack
+        from adapters.slack.runner import run as run_slack
+
+        console.print("[cyan]Starting the Slack app "
+                      f"({'Socket Mode' if s.slack_app_token else f'HTTP mode on port {s.slack_port}'}).[/]")
+        slack_adapter = delivery.slack = build_slack(s, conversation)
+        if not s.teams_configured:
+            run_slack(s, conversation, slack_adapter)
+            return
+        threading.Thread(target=run_slack, args=(s, conversation, slack_adapter), daemon=True, name="slack").start()
+    if s.teams_configured:
         from adapters.teams.runner import run as run_teams
 
         if s.teams_allow_unauthenticated and not s.microsoft_app_id:
             console.print("[bold red]Teams authentication is OFF (TECHSERV_TEAMS_ALLOW_UNAUTHENTICATED): "
                           "listening on 127.0.0.1 only, for the Bot Framework Emulator.[/]")
         console.print(f"[cyan]Starting the Teams endpoint on port {s.teams_port} (/api/messages).[/]")
-        run_teams(s, conversation, slack_adapter)
+        run_teams(s, conversation, slack_adapter, delivery)
         return
-    console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
-    chat()
+    console.print("[yellow]No chat platform configured: running the scheduler and health endpoints only "
+                  "(Ctrl-C to stop).[/]")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        shutdown()
 
 
 @app.command()

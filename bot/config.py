@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     escalation_deadline_hours: float = 24
     require_second_expert: bool = False
 
+    # running service (techserv serve)
+    reindex_cron: str = Field("0 2 * * *", description="nightly re-index, in the `timezone` below")
+    reminder_cron: str = "0 9 * * 1-5"
+    reminder_after_days: int = 3
+    health_port: int = 8080
+
     # chat platforms (read by `techserv start` to decide what to run)
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "TECHSERV_SLACK_BOT_TOKEN"))
     slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "TECHSERV_SLACK_APP_TOKEN"))

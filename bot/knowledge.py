@@ -51,6 +51,11 @@ class KnowledgeBase:
                     self._live = self._load()
         return self._live
 
+    @property
+    def version(self) -> str | None:
+        """The live version, or None when nothing is loaded yet."""
+        return self._live.version if self._live is not None else None
+
     def reload(self) -> bool:
         """Swap to the published version if it differs; returns True when swapped."""
         version = current_version(self.settings.index_dir)

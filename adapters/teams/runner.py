@@ -24,19 +24,23 @@ def build(settings: Settings, conversation: Conversation) -> tuple[web.Applicati
     return app, host
 
 
-def run(settings: Settings, conversation: Conversation, slack_adapter=None) -> None:
+def run(settings: Settings, conversation: Conversation, slack_adapter=None, delivery=None) -> None:
     """Serve Teams; with ``slack_adapter`` the two platforms pass each other undeliverable notifications."""
+    import asyncio
+
+    from .app import BOT_KEY
+
     app, host = build(settings, conversation)
-    if slack_adapter is not None:
-        import asyncio
 
-        from adapters.bridge import connect
+    async def on_startup(app_):
+        loop = asyncio.get_running_loop()
+        if slack_adapter is not None:
+            from adapters.bridge import connect
 
-        from .app import BOT_KEY
+            connect(slack_adapter, app_[BOT_KEY], loop)
+        if delivery is not None:
+            delivery.teams_bot, delivery.teams_loop = app_[BOT_KEY], loop
 
-        async def bridge(app_):
-            connect(slack_adapter, app_[BOT_KEY], asyncio.get_running_loop())
-
-        app.on_startup.append(bridge)
+    app.on_startup.append(on_startup)
     log.info("Teams: listening on %s:%s/api/messages", host, settings.teams_port)
     web.run_app(app, host=host, port=settings.teams_port, print=None)

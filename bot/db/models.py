@@ -236,3 +236,18 @@ class ConversationRef(Base):
     platform: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(Text)  # JSON ConversationReference
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class JobRun(Base):
+    """One scheduled slot of one job: the unique key makes a slot run once across replicas."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "slot", name="uq_job_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    slot: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # running | done | failed
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
