@@ -201,8 +201,10 @@ def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run t
     from bot.scheduler import Scheduler
     from bot.service import Service
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure
+
     s = _settings()
+    configure(json_lines=s.log_json)
     conversation = _conversation(with_records=True)
     delivery = Delivery()
     health = serve_health(conversation.kb, conversation.records, s.teams_host, s.health_port)
@@ -217,6 +219,8 @@ def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run t
     def shutdown(*_):
         if scheduler:
             scheduler.stop()
+        logging.getLogger("techserv").info("shutting down: finishing answers in flight")
+        conversation.drain(30)
         health.shutdown()
         raise SystemExit(0)
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     reminder_cron: str = "0 9 * * 1-5"
     reminder_after_days: int = 3
     health_port: int = 8080
+    log_json: bool = Field(False, description="log JSON lines (one object per record) instead of text")
 
     # chat platforms (read by `techserv start` to decide what to run)
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "TECHSERV_SLACK_BOT_TOKEN"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from indexer.snapshot import SnapshotError
 
@@ -10,6 +11,7 @@ from .expert_commands import handle_expert_command, match_expert_command
 from .privacy import refusal_for
 from .config import Settings
 from .knowledge import KnowledgeBase
+from .logs import new_request_id, request_id
 from .messages import Action, Incoming, Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,29 @@ class Conversation:
         self.kb = kb
         self.settings = settings
         self.records = records  # bot.records.Records, or None when training records are not set up
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until no message is being handled (graceful shutdown); False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def handle(self, msg: Incoming) -> list[Reply]:
+        """Handle one message; every log line of the turn carries its request id."""
+        token = new_request_id(msg.event_id)
+        with self._idle:
+            self._in_flight += 1
+        try:
+            log.info("message from %s on %s", msg.user_id, msg.platform)
+            return self._handle(msg)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+            request_id.reset(token)
+
+    def _handle(self, msg: Incoming) -> list[Reply]:
         text = (msg.text or "").strip()
         if not text:
             return [Reply(ReplyKind.INVALID, "Your message was empty. Type a question, or `help` for examples.")]

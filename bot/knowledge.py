@@ -56,9 +56,9 @@ class KnowledgeBase:
         """The live version, or None when nothing is loaded yet."""
         return self._live.version if self._live is not None else None
 
-    def reload(self) -> bool:
-        """Swap to the published version if it differs; returns True when swapped."""
-        version = current_version(self.settings.index_dir)
+    def reload(self, version: str | None = None) -> bool:
+        """Swap to ``version`` (default: the published one) if it differs; returns True when swapped."""
+        version = version or current_version(self.settings.index_dir)
         if self._live is not None and version == self._live.version:
             return False
         fresh = self._load(version)

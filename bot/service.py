@@ -51,6 +51,9 @@ class Service:
                                       f"index {live} is still live.", "reindex_failed"))
             raise
         swapped = self.kb.reload()
+        if report.version:
+            with self.records.sessions.begin() as session:  # replicas swap to what the database names
+                jobs_db.set_state(session, "index_version", report.version, self.records.clock())
         failed = "; ".join(f"{e['path']}: {e['reason']}" for e in report.errors)
         text = (f"Re-index {'published ' + report.version if report.published else 'found nothing new'} in "
                 f"{report.seconds:.1f} s: {len(report.added)} added, {len(report.changed)} changed, "
@@ -61,8 +64,12 @@ class Service:
         return text
 
     def pick_up(self) -> str:
-        """Replicas: swap to a snapshot another replica published."""
-        return f"swapped to {self.kb.live.version}" if self.kb.reload() else "up to date"
+        """Replicas: swap to the snapshot the database names (published by whichever replica re-indexed)."""
+        with self.records.sessions() as session:
+            version = jobs_db.get_state(session, "index_version")
+        if version and not (self.settings.index_dir / version).exists():
+            return f"{version} is not on this replica's storage yet"
+        return f"swapped to {self.kb.live.version}" if self.kb.reload(version) else "up to date"
 
     def signoff_reminders(self) -> str:
         notes = pending_reminders(self.records.sessions, self.settings.reminder_after_days, self.records.clock())

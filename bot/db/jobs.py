@@ -74,3 +74,21 @@ def reindex_lock(engine: Engine, lock_file: Path, wait: bool = True):
             yield True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def set_state(session: Session, key: str, value: str, now: dt.datetime) -> None:
+    from .models import ServiceState
+
+    row = session.get(ServiceState, key)
+    if row is None:
+        session.add(ServiceState(key=key, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+    session.flush()
+
+
+def get_state(session: Session, key: str) -> str | None:
+    from .models import ServiceState
+
+    row = session.get(ServiceState, key)
+    return row.value if row else None

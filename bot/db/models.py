@@ -251,3 +251,13 @@ class JobRun(Base):
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ServiceState(Base):
+    """Small shared facts between replicas, e.g. the live index version."""
+
+    __tablename__ = "service_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -47,3 +47,48 @@ def test_no_index_gives_a_clear_message(tmp_path, embedder):
     s = Settings(knowledge_dir=tmp_path, var_dir=tmp_path / "var")
     reply = ask(Conversation(KnowledgeBase(s, embedder=embedder), s), "grade B limits")
     assert reply.kind is ReplyKind.INVALID and "techserv index" in reply.text
+
+
+def test_request_ids_and_json_logs(conversation):
+    import json
+    import logging
+
+    from bot.logs import JsonFormatter, RequestIdFilter
+
+    records = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdFilter())
+    handler.emit = records.append
+    logger = logging.getLogger("bot.conversation")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        conversation.handle(Incoming(text="help", user_id="u1", event_id="Ev-42"))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    line = json.loads(JsonFormatter().format(records[0]))
+    assert line["request_id"] == "Ev-42" and line["message"] == "message from u1 on console"
+
+
+def test_drain_waits_for_answers_in_flight(conversation, monkeypatch):
+    import threading
+    import time
+
+    started, done = threading.Event(), []
+    original = conversation.ask
+
+    def slow_ask(question):
+        started.set()
+        time.sleep(0.5)
+        return original(question)
+
+    monkeypatch.setattr(conversation, "ask", slow_ask)
+    t = threading.Thread(target=lambda: done.append(conversation.handle(Incoming(text="spill kit contents", user_id="u1"))))
+    t.start()
+    assert started.wait(10)
+    assert not conversation.drain(0.05)  # an answer is still in flight
+    assert conversation.drain(30)  # returns once the answer has been produced
+    t.join(5)
+    assert done and done[0][0].kind is ReplyKind.ANSWER
