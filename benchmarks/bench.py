@@ -164,6 +164,74 @@ def bench_answers(embedder: Embedder) -> dict | None:
     return {"chunks": len(live.snapshot.chunks), "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1)}
 
 
+QUESTIONS = ["what are the particle limits for grade B in operation", "how often do i change gloves in the isolator",
+             "mo99 breakthrough limit", "order of addition for calcium in PN", "what goes in a cytotoxic spill kit",
+             "how long can settle plates be left out", "who releases section 10 products"]
+
+
+def bench_service(embedder: Embedder, seconds: float = 10.0) -> dict | None:
+    """Answers per second through the conversation core (2 worker threads), and what a question in
+    flight sees while the live index is hot-swapped to a new snapshot."""
+    import threading
+
+    from bot.conversation import Conversation
+    from bot.knowledge import KnowledgeBase
+    from bot.messages import Incoming
+    from indexer.snapshot import SnapshotError
+
+    s = Settings()
+    tmp = Path(tempfile.mkdtemp(prefix="techserv-swap-"))
+    try:
+        if not (s.index_dir / "CURRENT").exists():
+            return None
+        shutil.copytree(s.index_dir, tmp / "index")
+        shutil.copytree(s.cache_dir, tmp / "cache" / "embeddings", dirs_exist_ok=True)
+        local = Settings(var_dir=tmp)
+        kb = KnowledgeBase(local, embedder=embedder)
+        try:
+            kb.live
+        except SnapshotError:
+            return None
+        conv = Conversation(kb, local)
+
+        def worker(stop, out):
+            n = 0
+            while not stop.is_set():
+                t = time.perf_counter()
+                conv.handle(Incoming(text=QUESTIONS[n % len(QUESTIONS)], user_id="bench"))
+                out.append((t, time.perf_counter()))
+                n += 1
+
+        stop, lat = threading.Event(), []
+        threads = [threading.Thread(target=worker, args=(stop, lat)) for _ in range(2)]
+        [t.start() for t in threads]
+        time.sleep(seconds)
+        stop.set()
+        [t.join() for t in threads]
+        rate = len(lat) / seconds
+        base = [(b - a) * 1000 for a, b in lat]
+        # a second snapshot (embeddings cached), then swap while two threads keep asking
+        cfg = BuildConfig(sources=[s.knowledge_dir], index_root=local.index_dir, cache_dir=local.cache_dir,
+                          model=s.model, max_tokens=s.chunk_tokens, overlap_tokens=s.chunk_overlap)
+        build_index(cfg, full=True, embedder=embedder)
+        stop, lat = threading.Event(), []
+        threads = [threading.Thread(target=worker, args=(stop, lat)) for _ in range(2)]
+        [t.start() for t in threads]
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        kb.reload()
+        t1 = time.perf_counter()
+        time.sleep(1.0)
+        stop.set()
+        [t.join() for t in threads]
+        during = [(b - a) * 1000 for a, b in lat if a <= t1 and b >= t0]
+        return {"answers_per_s": round(rate, 1), "answer_p95_ms": round(pct(base, 95), 1),
+                "swap_load_ms": round((t1 - t0) * 1000, 1), "in_flight_during_swap": len(during),
+                "in_flight_max_ms": round(max(during), 1) if during else None}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
@@ -183,9 +251,15 @@ def main() -> None:
     if ans:
         print(f"Answer latency on the live knowledge index ({ans['chunks']} chunks, search + sentence "
               f"selection): p50 {ans['p50_ms']} ms, p95 {ans['p95_ms']} ms")
+    svc = bench_service(embedder)
+    if svc:
+        print(f"Sustained through the conversation core (2 threads, 2 cores): {svc['answers_per_s']} answers/s, "
+              f"p95 {svc['answer_p95_ms']} ms")
+        print(f"Hot swap: new snapshot loaded aside in {svc['swap_load_ms']} ms; {svc['in_flight_during_swap']} "
+              f"question(s) in flight during it, slowest {svc['in_flight_max_ms']} ms, none failed")
     print(f"Peak memory (RSS): {peak_rss_mib():.0f} MiB")
     if args.json:
-        print(json.dumps({"machine": machine(), "indexing": idx, "latency": lat, "answers": ans,
+        print(json.dumps({"machine": machine(), "indexing": idx, "latency": lat, "answers": ans, "service": svc,
                           "peak_rss_mib": round(peak_rss_mib())}, indent=2))
 
 
