@@ -119,12 +119,25 @@ def _records(s: Settings):
         raise typer.Exit(2)
 
 
-def _conversation(with_records: bool = False):
+def _conversation(with_records: bool = False, records_required: bool = True):
+    """The conversation core; without ``records_required`` a missing framework or database only
+    disables sign-offs and experts (answers still work) and says so."""
     from bot.conversation import Conversation
+    from bot.db import DatabaseUnavailable
+    from bot.framework import FrameworkError
     from bot.knowledge import KnowledgeBase
+    from bot.records import Records
 
     s = _settings()
-    return Conversation(KnowledgeBase(s), s, _records(s) if with_records else None)
+    records = None
+    if with_records and records_required:
+        records = _records(s)
+    elif with_records:
+        try:
+            records = Records.open(s)
+        except (DatabaseUnavailable, FrameworkError) as exc:
+            console.print(f"[yellow]Training records are off ({exc}); questions still work.[/]")
+    return Conversation(KnowledgeBase(s), s, records)
 
 
 @app.command()
@@ -163,7 +176,7 @@ def chat(as_email: Optional[str] = typer.Option(None, "--as", help="Your email a
     """Interactive terminal chat through the same conversation core as Slack and Teams."""
     from adapters.console import chat_loop
 
-    conversation = _conversation(with_records=True)
+    conversation = _conversation(with_records=True, records_required=bool(as_email))
     if as_email and conversation.records.person_by_email(as_email) is None:
         console.print(f"[red]{as_email} is not registered[/]: add them with `techserv people import FILE`.")
         raise typer.Exit(2)
@@ -181,10 +194,10 @@ def start() -> None:
     """Start the assistant: `techserv serve` when Slack or Teams is configured, otherwise the terminal chat."""
     s = _settings()
     if s.slack_configured or s.teams_configured:
-        serve()
+        serve(no_scheduler=False)  # called as a function: pass every option explicitly
         return
     console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
-    chat()
+    chat(as_email=None)
 
 
 @app.command()

@@ -88,3 +88,14 @@ def test_chat_loop_answers_through_the_core(conversation):
     text = console.export_text()
     assert "absorbent pads" in text and "Cytotoxic spill management · Using the spill kit · v2.0" in text
     assert "Your message was empty" in text
+
+
+def test_start_without_credentials_opens_the_terminal_chat(env, monkeypatch):
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppId", "MicrosoftAppPassword"):
+        monkeypatch.delenv(var, raising=False)
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    result = runner.invoke(app, ["start"], input="what goes in a cytotoxic spill kit\nquit\n")
+    assert result.exit_code == 0, result.output
+    assert "starting the terminal chat" in result.output and "Training records are off" in result.output
+    assert "SLACK_BOT_TOKEN" in result.output  # it says how to connect Slack or Teams
+    assert "absorbent pads" in result.output
