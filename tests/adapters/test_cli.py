@@ -17,7 +17,10 @@ def env(tmp_path, corpus_dir, embedder, monkeypatch):
     return tmp_path
 
 
-@pytest.mark.parametrize("command", [[], ["index"], ["ask"], ["chat"], ["eval"], ["status"], ["start"]])
+@pytest.mark.parametrize("command", [
+    [], ["index"], ["ask"], ["chat"], ["eval"], ["status"], ["start"], ["serve"], ["doctor"], ["passport"], ["gaps"],
+    ["db"], ["db", "upgrade"], ["audit"], ["audit", "verify"], ["people"], ["people", "import"], ["people", "list"],
+    ["experts"], ["experts", "sync"], ["experts", "list"], ["teams"], ["teams", "package"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
