@@ -97,6 +97,16 @@ def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb:
             "answered_rate_at_suggested": mean([r["confidence"] >= cut for r in ans]),
             "decline_rate_at_suggested": mean([r["confidence"] < cut for r in una]),
         }
+        # honest estimate: 2-fold cross-validation (a cut chosen on one half, applied to the other)
+        answered, declined = [], []
+        for fold in (0, 1):
+            fit = [r for n, r in enumerate(rows) if n % 2 == fold]
+            held = [r for n, r in enumerate(rows) if n % 2 != fold]
+            c = best_threshold([r["confidence"] for r in fit if r["answerable"]],
+                               [r["confidence"] for r in fit if not r["answerable"]])
+            answered += [r["confidence"] >= c for r in held if r["answerable"]]
+            declined += [r["confidence"] < c for r in held if not r["answerable"]]
+        report |= {"cv_answered_rate": mean(answered), "cv_decline_rate": mean(declined)}
     report["misses"] = [{"question": r["question"], "top": r["top"][:3]} for r in ans if not r["hit5"]][:30]
     report["wrongly_answered"] = [r["question"] for r in una if r.get("answered")][:30]
     return report
@@ -107,7 +117,8 @@ def render_question_report(report: dict) -> str:
              f"  answerable questions: {report['answerable']}, unanswerable: {report['unanswerable']}"]
     for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5", "answered_rate_answerable",
                 "correct_quote_rate_answerable", "first_quote_from_expected_section", "decline_rate_unanswerable", "min_confidence",
-                "suggested_min_confidence", "answered_rate_at_suggested", "decline_rate_at_suggested"):
+                "suggested_min_confidence", "answered_rate_at_suggested", "decline_rate_at_suggested",
+                "cv_answered_rate", "cv_decline_rate"):
         if report.get(key) is not None:
             lines.append(f"  {key:32s} {report[key]}")
     if report["misses"]:

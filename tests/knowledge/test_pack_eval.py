@@ -30,5 +30,6 @@ def test_question_set_quality(pack_settings, embedder):
     assert report["top5_section_hit_rate"] >= 0.80
     assert report["answered_rate_answerable"] >= 0.80
     assert report["decline_rate_unanswerable"] >= 0.80
+    assert report["cv_answered_rate"] >= 0.80 and report["cv_decline_rate"] >= 0.75  # held-out halves
     # the shipped threshold is still close to the one the question set calls for
     assert abs(report["suggested_min_confidence"] - pack_settings.min_confidence) <= 0.05
