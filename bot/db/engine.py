@@ -1,6 +1,7 @@
 """Engines, sessions and migrations. SQLite file by default; PostgreSQL through DATABASE_URL."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -29,8 +30,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # writers queue instead of failing half-way: the audit chain needs one writer at a time
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # write transactions (sessions.begin()) take the write lock up front, so writers queue
+            # instead of failing half-way and the audit chain has one writer at a time; read-only
+            # sessions use a plain BEGIN and, in WAL mode, never wait for a writer
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -38,8 +41,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+class Sessions(sessionmaker):
+    """``sessions()`` for reads; ``sessions.begin()`` for a write transaction (marked so SQLite takes the
+    write lock at BEGIN)."""
+
+    @contextlib.contextmanager
+    def begin(self):
+        with self() as session:
+            with session.begin():
+                session.connection(execution_options={"write": True})
+                yield session
+
+
+def session_factory(engine: Engine) -> Sessions:
+    return Sessions(engine, expire_on_commit=False)
 
 
 def check_connection(engine: Engine) -> None:

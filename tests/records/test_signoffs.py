@@ -158,3 +158,14 @@ def test_nothing_half_written_when_a_step_fails(records, ids, monkeypatch):
     except RuntimeError:
         pass
     assert count(records, SignoffRequest) == 0
+
+
+def test_reads_never_wait_for_other_sessions(records, ids):
+    """A read session open in this thread does not block another read or a write (SQLite WAL, PostgreSQL)."""
+    from bot.db.models import Person
+
+    with records.sessions() as outer:
+        assert outer.get(Person, ids["tara"]).name == "Tara Trainee"
+        assert records.person_by_email("sam@example.nhs.uk") is not None  # a second, nested read
+        out = records.signoffs.request(ids["tara"], "ASP-01", "sam@example.nhs.uk")  # a write meanwhile
+        assert out.ok
