@@ -220,6 +220,16 @@ class EscalationService:
     def _load(self, session: Session, escalation_id: int) -> Escalation | None:
         return ex_db.get_escalation(session, escalation_id)
 
+    def _mine(self, session: Session, escalation_id: int, person_id: int, role: str,
+              refusal: str) -> tuple[Escalation | None, Outcome | None]:
+        """The escalation if ``person_id`` is its ``role`` ('expert_id' or 'asker_id'), else the refusal."""
+        esc = self._load(session, escalation_id)
+        if esc is None:
+            return None, Outcome(False, f"There is no escalation {eref(escalation_id)}.")
+        if getattr(esc, role) != person_id:
+            return None, Outcome(False, refusal.format(ref=eref(esc.id)))
+        return esc, None
+
     @staticmethod
     def _claim(session: Session, esc: Escalation, expert, now: dt.datetime) -> bool:
         """open → claimed, audited; False when it was no longer open."""
@@ -232,11 +242,10 @@ class EscalationService:
     def claim(self, expert_id: int, escalation_id: int) -> Outcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            esc = self._load(session, escalation_id)
-            if esc is None:
-                return Outcome(False, f"There is no escalation {eref(escalation_id)}.")
-            if esc.expert_id != expert_id:
-                return Outcome(False, f"{eref(esc.id)} is assigned to someone else; only they can claim it.")
+            esc, refused = self._mine(session, escalation_id, expert_id, "expert_id",
+                                      "{ref} is assigned to someone else; only they can claim it.")
+            if refused:
+                return refused
             expert = people_db.get_person(session, expert_id)
             if not self._claim(session, esc, expert, now):
                 return Outcome(False, f"{eref(esc.id)} is already {esc.status}.")
@@ -253,11 +262,10 @@ class EscalationService:
                                   "link to longer documents.")
         now = self.clock()
         with self.sessions.begin() as session:
-            esc = self._load(session, escalation_id)
-            if esc is None:
-                return Outcome(False, f"There is no escalation {eref(escalation_id)}.")
-            if esc.expert_id != expert_id:
-                return Outcome(False, f"Only the expert {eref(esc.id)} is assigned to can answer it.")
+            esc, refused = self._mine(session, escalation_id, expert_id, "expert_id",
+                                      "Only the expert {ref} is assigned to can answer it.")
+            if refused:
+                return refused
             expert = people_db.get_person(session, expert_id)
             if esc.status == "open":  # answering also claims it
                 self._claim(session, esc, expert, now)
@@ -277,11 +285,10 @@ class EscalationService:
     def close(self, asker_id: int, escalation_id: int) -> Outcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            esc = self._load(session, escalation_id)
-            if esc is None:
-                return Outcome(False, f"There is no escalation {eref(escalation_id)}.")
-            if esc.asker_id != asker_id:
-                return Outcome(False, f"Only the person who asked {eref(esc.id)} can close it.")
+            esc, refused = self._mine(session, escalation_id, asker_id, "asker_id",
+                                      "Only the person who asked {ref} can close it.")
+            if refused:
+                return refused
             if not ex_db.transition_escalation(session, esc.id, ("answered",), "closed", closed_at=now):
                 return Outcome(False, f"{eref(esc.id)} is {esc.status}; it can be closed once it is answered.")
             audit_db.append_event(session, actor=people_db.get_person(session, asker_id), action="escalation.closed",

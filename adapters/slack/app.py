@@ -249,15 +249,20 @@ class SlackAdapter:
             self.client.chat_postMessage(channel=channel, thread_ts=origin["thread"], text=out.message)
             self.deliver(out.notifications)
 
-        @app.action("escalation_claim")
-        def on_claim(ack, body, action):
+        def on_record_button(ack, body, action):
+            """Claim, publish and close: one service call with the clicker and the id, answered privately."""
             ack()
             person = self.person(body["team"]["id"], body["user"]["id"])
             if person is None:
                 return
-            out = self.records.experts.claim(person.id, int(action["value"]))
+            out = record_buttons[action["action_id"]](person.id, int(action["value"]))
             self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
             self.deliver(out.notifications)
+
+        record_buttons = {"escalation_claim": self.records.experts.claim,
+                          "escalation_publish": self.records.verified.publish,
+                          "escalation_close": self.records.experts.close}
+        app.action(re.compile(f"^({'|'.join(record_buttons)})$"))(on_record_button)
 
         @app.action("escalation_answer")
         def on_answer_button(ack, body, action, client):
@@ -280,22 +285,6 @@ class SlackAdapter:
                                                       "text": {"type": "plain_text", "text": "Publish as verified answer"}}]}]
                   if out.ok else [])])
             self.deliver(out.notifications)
-
-        @app.action("escalation_publish")
-        def on_publish(ack, body, action):
-            ack()
-            person = self.person(body["team"]["id"], body["user"]["id"])
-            if person is not None:
-                out = self.records.verified.publish(person.id, int(action["value"]))
-                self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
-
-        @app.action("escalation_close")
-        def on_close(ack, body, action):
-            ack()
-            person = self.person(body["team"]["id"], body["user"]["id"])
-            if person is not None:
-                out = self.records.experts.close(person.id, int(action["value"]))
-                self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
 
         @app.event("app_home_opened")
         def on_home(event, body):
