@@ -22,8 +22,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
 
+from bot.answering.retrieval import Retriever  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.retrieval import Retriever  # noqa: E402
 from indexer.build import BuildConfig, build_index  # noqa: E402
 from indexer.dense import DenseIndex  # noqa: E402
 from indexer.embedding import Embedder  # noqa: E402
@@ -145,7 +145,7 @@ def bench_latency(embedder: Embedder, sizes: list[int], hnsw_threshold: int) -> 
 
 def bench_answers(embedder: Embedder) -> dict | None:
     """End-to-end answer latency (search + sentence selection) on the live knowledge index."""
-    from bot.knowledge import KnowledgeBase
+    from bot.answering.knowledge import KnowledgeBase
     from indexer.snapshot import SnapshotError
 
     kb = KnowledgeBase(Settings(), embedder=embedder)
@@ -174,8 +174,8 @@ def bench_service(embedder: Embedder, seconds: float = 10.0) -> dict | None:
     flight sees while the live index is hot-swapped to a new snapshot."""
     import threading
 
+    from bot.answering.knowledge import KnowledgeBase
     from bot.conversation import Conversation
-    from bot.knowledge import KnowledgeBase
     from bot.messages import Incoming
     from indexer.snapshot import SnapshotError
 

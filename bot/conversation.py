@@ -6,13 +6,13 @@ import threading
 
 from indexer.snapshot import SnapshotError
 
-from .commands import handle_record_command, is_record_command
-from .expert_commands import handle_expert_command, match_expert_command
-from .privacy import refusal_for
+from .answering.knowledge import KnowledgeBase
 from .config import Settings
-from .knowledge import KnowledgeBase
-from .logs import new_request_id, request_id
+from .experts.commands import handle_expert_command, match_expert_command
 from .messages import Action, Incoming, Reply, ReplyKind
+from .privacy import refusal_for
+from .records.commands import handle_record_command, is_record_command
+from .service.logs import new_request_id, request_id
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Conversation:
     def __init__(self, kb: KnowledgeBase, settings: Settings, records=None):
         self.kb = kb
         self.settings = settings
-        self.records = records  # bot.records.Records, or None when training records are not set up
+        self.records = records  # bot.service.wiring.Records, or None when training records are not set up
         self._in_flight = 0
         self._idle = threading.Condition()
 

@@ -89,7 +89,7 @@ def built_env(tmp_path_factory, corpus_dir, embedder):
 
 @pytest.fixture(scope="session")
 def kb(built_env, embedder):
-    from bot.knowledge import KnowledgeBase
+    from bot.answering.knowledge import KnowledgeBase
 
     return KnowledgeBase(built_env, embedder=embedder)
 

@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.conversation import Conversation
-from bot.expert_commands import escalate
+from bot.experts.commands import escalate
 from bot.messages import Incoming, Notification
-from bot.passport import render_text
+from bot.records.passport import render_text
 
 from . import blocks as bk
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
-from wsgiref.simple_server import WSGIServer, make_server
 from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIServer, make_server
 
 from bot.config import Settings
 from bot.conversation import Conversation

@@ -13,9 +13,9 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.conversation import Conversation
-from bot.expert_commands import escalate
+from bot.experts.commands import escalate
 from bot.messages import Incoming, Notification
-from bot.passport import render_text
+from bot.records.passport import render_text
 
 from . import cards
 

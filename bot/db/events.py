@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-
-from sqlalchemy import select
 
 from .models import ConversationRef, ProcessedEvent
 

@@ -1,11 +1,10 @@
 """A trainee in Slack names a mentor who only uses Teams: the request reaches the mentor in Teams,
 and the mentor's decision reaches the trainee back in Slack."""
-import asyncio
 
 from adapters.bridge import connect
 from tests.adapters.slack.conftest import slack  # noqa: F401
 from tests.adapters.teams.conftest import teams  # noqa: F401
-from tests.records.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401
+from tests.bot.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401
 
 
 def test_slack_trainee_teams_mentor(slack, teams, ids):  # noqa: F811

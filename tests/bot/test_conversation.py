@@ -40,9 +40,9 @@ def test_help(conversation):
 
 
 def test_no_index_gives_a_clear_message(tmp_path, embedder):
+    from bot.answering.knowledge import KnowledgeBase
     from bot.config import Settings
     from bot.conversation import Conversation
-    from bot.knowledge import KnowledgeBase
 
     s = Settings(knowledge_dir=tmp_path, var_dir=tmp_path / "var")
     reply = ask(Conversation(KnowledgeBase(s, embedder=embedder), s), "grade B limits")
@@ -53,7 +53,7 @@ def test_request_ids_and_json_logs(conversation):
     import json
     import logging
 
-    from bot.logs import JsonFormatter, RequestIdFilter
+    from bot.service.logs import JsonFormatter, RequestIdFilter
 
     records = []
     handler = logging.Handler()

@@ -5,9 +5,9 @@ direction is visible but noise is not a failure.
 """
 import pytest
 
+from bot.answering.evaluation.questions import evaluate_questions
+from bot.answering.knowledge import KnowledgeBase
 from bot.config import Settings
-from bot.evaluation.questions import evaluate_questions
-from bot.knowledge import KnowledgeBase
 from indexer.build import BuildConfig, build_index
 from tests.knowledge.test_pack import KNOWLEDGE, ROOT
 

@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 
 from adapters.slack.app import SlackAdapter
 from bot.conversation import Conversation
-from bot.experts import sync_experts
+from bot.experts.escalations import sync_experts
 from tests.conftest import FIXTURES
-from tests.records.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401  (shared fixtures)
+from tests.bot.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401  (shared fixtures)
 
 SECRET = "test-signing-secret"
 TEAM = "T-HOME"
@@ -86,10 +86,11 @@ class FakeSlackAPI:
         with self.lock:
             return [p for m, p in self.calls if m == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[dict]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 20.0, where=None) -> list[dict]:
+        """Wait until ``count`` calls of ``method`` (those matching ``where``, if given) were recorded."""
         end = time.time() + timeout
         while time.time() < end:
-            found = self.of(method)
+            found = [p for p in self.of(method) if where is None or where(p)]
             if len(found) >= count:
                 return found
             time.sleep(0.05)
@@ -163,7 +164,7 @@ class SlackHarness:
 
 @pytest.fixture
 def slack(records, framework, clock, kb, built_env, embedder):
-    from bot.records import Records
+    from bot.service.wiring import Records
 
     recs = Records(records.sessions, framework, clock, embed=embedder.encode)
     sync_experts(recs.sessions, FIXTURES / "experts.yaml", clock)

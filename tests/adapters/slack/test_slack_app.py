@@ -2,10 +2,10 @@
 import json
 import time
 
-from bot.audit import verify_chain
 from bot.db import signoffs as so_db
+from bot.records.audit import verify_chain
 
-from .conftest import SECRET, TEAM
+from .conftest import TEAM
 
 
 def dm(text, user="U-TARA", ts=None, thread_ts=None):
@@ -74,8 +74,7 @@ def test_signoff_modal_mentor_dm_approve_trainee_told_passport_and_audit(slack, 
               "mentor": {"value": {"type": "users_select", "selected_user": "U-SAM"}},
               "evidence": {"value": {"type": "plain_text_input", "value": "observed 3 sessions https://ev.example/1"}}}
     assert slack.submit("signoff_request", "U-TARA", values) == 200
-    posts = slack.api.wait_for("chat.postMessage")
-    mentor_dm = next(p for p in posts if p["channel"] == "U-SAM")
+    [mentor_dm] = slack.api.wait_for("chat.postMessage", where=lambda p: p["channel"] == "U-SAM")
     assert "asks you to sign off ASP-01" in mentor_dm["blocks"][0]["text"]["text"]
     approve = next(b for b in mentor_dm["blocks"][1]["elements"] if b["action_id"] == "signoff_approve")
     message = {"ts": "200.2", "text": mentor_dm["text"], "blocks": mentor_dm["blocks"]}
@@ -89,8 +88,7 @@ def test_signoff_modal_mentor_dm_approve_trainee_told_passport_and_audit(slack, 
     assert slack.click("signoff_approve", approve["value"], "U-SAM", message, action_ts="300.3") == 200
     [update] = slack.api.wait_for("chat.update")
     assert update["ts"] == "200.2" and "approved; signed by Sam Mentor" in update["blocks"][-1]["elements"][0]["text"]
-    told = slack.api.wait_for("chat.postMessage", 2)
-    assert any(p["channel"] == "U-TARA" and "approved" in p["text"] for p in told)
+    assert slack.api.wait_for("chat.postMessage", where=lambda p: p["channel"] == "U-TARA" and "approved" in p["text"])
     # the same click delivered twice → still one signature
     slack.click("signoff_approve", approve["value"], "U-SAM", message, action_ts="300.3")
     slack.api.wait_for("chat.postEphemeral", 3)
@@ -132,8 +130,7 @@ def test_escalation_claim_answer_lands_in_the_trainees_thread(slack):
     slack.click("ask_expert", "can calcium gluconate go straight after phosphate in a neonatal PN bag", "U-TARA",
                 {"ts": "401.1", "thread_ts": "400.4", "text": "", "blocks": []}, channel="C-GEN")
     assert answer["thread_ts"] == "400.4"
-    posts = slack.api.wait_for("chat.postMessage", 3)
-    expert_dm = next(p for p in posts if p["channel"] == "U-PENNY")
+    [expert_dm] = slack.api.wait_for("chat.postMessage", where=lambda p: p["channel"] == "U-PENNY")
     claim = next(b for b in expert_dm["blocks"][1]["elements"] if b["action_id"] == "escalation_claim")
     slack.click("escalation_claim", claim["value"], "U-PENNY")
     slack.click("escalation_answer", claim["value"], "U-PENNY")

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from adapters.teams.app import make_app
 from bot.conversation import Conversation
-from bot.experts import sync_experts
+from bot.experts.escalations import sync_experts
 from tests.conftest import FIXTURES
-from tests.records.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401  (shared fixtures)
+from tests.bot.conftest import clock, db_url, engine, framework, ids, records  # noqa: F401  (shared fixtures)
 
 APP_ID, APP_PASSWORD, TENANT = "app-123", "secret", "tenant-1"
 ISSUER = "https://local-issuer.test"
@@ -175,7 +175,7 @@ class TeamsHarness:
 
 @pytest.fixture
 def teams(records, framework, clock, kb, built_env, embedder):
-    from bot.records import Records
+    from bot.service.wiring import Records
 
     recs = Records(records.sessions, framework, clock, embed=embedder.encode)
     sync_experts(recs.sessions, FIXTURES / "experts.yaml", clock)

@@ -3,7 +3,7 @@ import time
 
 from bot.db import signoffs as so_db
 
-from .conftest import TENANT, token
+from .conftest import token
 
 
 def until(probe, timeout: float = 20.0):

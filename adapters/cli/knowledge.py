@@ -1,0 +1,148 @@
+"""Knowledge commands: index, ask, status, eval."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from .common import build_config, console, export_verified, make_conversation, out, progress_bars, settings
+
+
+def index(
+    full: bool = typer.Option(False, "--full", help="Rebuild every document and index from scratch."),
+    source: Optional[list[Path]] = typer.Option(None, "--source", help="Folder or file to index "
+                                                "(repeatable; default: the knowledge folder)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+) -> None:
+    """Build or refresh the search index of the knowledge folder (incremental unless --full)."""
+    from indexer.build import build_index, report_json
+
+    s = settings()
+    if not source:  # the knowledge folder plus published verified answers from the records database
+        source = [s.knowledge_dir, s.verified_dir]
+        export_verified(s)
+    cfg = build_config(s, source)
+    missing = [str(p) for p in cfg.sources if not Path(p).exists() and p != s.verified_dir]
+    if missing:
+        console.print(f"[red]No such folder or file: {', '.join(missing)}[/] — check TECHSERV_KNOWLEDGE_DIR or --source.")
+        raise typer.Exit(2)
+    with progress_bars(not as_json and sys.stderr.isatty()) as factory:
+        report = build_index(cfg, full=full, progress=factory)
+    if as_json:
+        out.print_json(report_json(report))
+    else:
+        if report.published:
+            out.print(f"[green]Published index {report.version}[/]: {report.documents} documents, "
+                      f"{report.chunks} chunks, {report.embedded} newly embedded, {report.seconds:.1f}s")
+            for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+                if items:
+                    out.print(f"  {label}: {len(items)} ({', '.join(items[:5])}{' …' if len(items) > 5 else ''})")
+        else:
+            out.print(f"Index {report.version} is up to date ({report.documents} documents, "
+                      f"{report.chunks} chunks); nothing to do ({report.seconds:.2f}s).")
+    for err in report.errors:
+        console.print(f"[yellow]skipped {err['path']}[/]: {err['reason']}")
+
+
+def ask(
+    question: str = typer.Argument(..., help="The question, in quotes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+) -> None:
+    """Answer one question from the indexed material and print it with citations."""
+    from adapters.console import render
+    from bot.messages import Incoming, ReplyKind
+
+    reply = make_conversation().handle(Incoming(text=question, user_id="cli", platform="console"))[0]
+    if as_json:
+        out.print_json(json.dumps({
+            "answer": reply.text if reply.kind is ReplyKind.ANSWER else None,
+            "status": reply.kind.value,
+            "message": reply.text,
+            "confidence": reply.confidence,
+            "citations": [{"doc_id": c.doc_id, "title": c.title, "section": c.section, "version": c.version,
+                           "effective": c.effective, "path": c.path, "overdue_review": c.overdue_review}
+                          for c in reply.citations],
+            "quotes": [{"text": q.text, "doc_id": q.citation.doc_id, "section": q.citation.section}
+                       for q in reply.quotes],
+            "warnings": reply.warnings,
+            "index_version": reply.index_version,
+        }))
+    else:
+        out.print(render(reply))
+    if reply.kind is ReplyKind.INVALID:
+        raise typer.Exit(1)
+
+
+def status(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show the live index: version, age, documents, skipped files and documents past review."""
+    import datetime as dt
+
+    from indexer.snapshot import read_manifest
+
+    s = settings()
+    manifest = read_manifest(s.index_dir)
+    if manifest is None:
+        console.print(f"[red]No index in {s.index_dir}[/]: run `techserv index`.")
+        raise typer.Exit(1)
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    overdue = [d for d in manifest["documents"] if d.get("review_due") and d["review_due"] < today]
+    if as_json:
+        out.print_json(json.dumps({k: manifest[k] for k in ("version", "built_at", "model", "counts", "errors")}
+                                  | {"overdue_review": overdue}))
+        return
+    out.print(f"Index {manifest['version']} built {manifest['built_at']} · model {manifest['model']} · "
+              f"{manifest['counts']['documents']} documents · {manifest['counts']['chunks']} chunks")
+    for err in manifest["errors"]:
+        out.print(f"[yellow]skipped {err['path']}[/]: {err['reason']}")
+    for d in overdue:
+        out.print(f"[yellow]past review date[/] {d['doc_id']} {d['title']} (due {d['review_due']})")
+
+
+def eval_cmd(
+    dataset: Path = typer.Argument(..., help="A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) "
+                                   "or a question set YAML such as tests/eval/questions.yaml."),
+    mode: str = typer.Option("hybrid", "--mode", help="bm25 | dense | hybrid | all"),
+    fusion: str = typer.Option("convex", "--fusion", help="Hybrid fusion: convex (default) or rrf."),
+    alpha: float = typer.Option(0.5, "--alpha", help="BM25 weight in convex fusion."),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+) -> None:
+    """Measure retrieval quality: nDCG@10, Recall@10/100, MRR@10 (BEIR) or hit and decline rates (YAML)."""
+    from indexer.embedding import Embedder
+
+    modes = ["bm25", "dense", "hybrid"] if mode == "all" else [mode]
+    if any(m not in ("bm25", "dense", "hybrid") for m in modes) or fusion not in ("convex", "rrf"):
+        console.print("[red]--mode must be bm25, dense, hybrid or all; --fusion convex or rrf[/]")
+        raise typer.Exit(2)
+    s = settings()
+    if dataset.is_file() and dataset.suffix in (".yaml", ".yml"):
+        from bot.answering.evaluation.questions import evaluate_questions, render_question_report
+
+        report = evaluate_questions(dataset, s, mode=modes[0])
+        out.print_json(json.dumps(report)) if as_json else out.print(render_question_report(report))
+        return
+    from bot.answering.evaluation.beir import DatasetError, run_beir
+
+    try:
+        with progress_bars(not as_json and sys.stderr.isatty()) as factory:
+            report = run_beir(dataset, modes, Embedder(s.model), s.cache_dir, fusion=fusion, alpha=alpha,
+                              progress=factory)
+    except DatasetError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    if as_json:
+        head = {k: v for k, v in report.items() if k != "results"} | {"mode": mode}
+        # one mode: its metrics at the top level; --mode all: metrics per mode
+        body = report["results"][modes[0]] if len(modes) == 1 else {"metrics": report["results"]}
+        out.print_json(json.dumps(head | body))
+        return
+    table = Table(title=f"{dataset} ({report['documents']} documents, fusion={fusion})")
+    for col in ("mode", "nDCG@10", "Recall@10", "Recall@100", "MRR@10", "queries"):
+        table.add_column(col)
+    for m, r in report["results"].items():
+        table.add_row(m, f"{r['ndcg@10']:.4f}", f"{r['recall@10']:.4f}", f"{r['recall@100']:.4f}",
+                      f"{r['mrr@10']:.4f}", str(r["queries"]))
+    out.print(table)

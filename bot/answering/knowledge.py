@@ -1,0 +1,67 @@
+"""The live knowledge base: a loaded snapshot with its retriever and answerer, swappable as a whole."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from bot.config import Settings
+from indexer.embedding import Embedder
+from indexer.snapshot import Snapshot, current_version, load_snapshot
+
+from .answers import Answerer
+from .glossary import Glossary
+from .retrieval import Retriever
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    snapshot: Snapshot
+    retriever: Retriever
+    answerer: Answerer
+
+    @property
+    def version(self) -> str:
+        return self.snapshot.version
+
+
+class KnowledgeBase:
+    """Holds the live index; ``reload()`` builds the new one aside and swaps a single reference,
+    so a question in flight finishes on the index it started with."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.model)
+        self.glossary = Glossary.load(settings.glossary_path)
+        self._live: LoadedIndex | None = None
+        self._lock = threading.Lock()
+
+    def _load(self, version: str | None = None) -> LoadedIndex:
+        s = self.settings
+        snap = load_snapshot(s.index_dir, version)
+        retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
+        answerer = Answerer(retriever, snap.chunks, snap.sentences, min_confidence=s.min_confidence,
+                            max_sentences=s.max_answer_sentences)
+        return LoadedIndex(snap, retriever, answerer)
+
+    @property
+    def live(self) -> LoadedIndex:
+        if self._live is None:
+            with self._lock:
+                if self._live is None:
+                    self._live = self._load()
+        return self._live
+
+    @property
+    def version(self) -> str | None:
+        """The live version, or None when nothing is loaded yet."""
+        return self._live.version if self._live is not None else None
+
+    def reload(self, version: str | None = None) -> bool:
+        """Swap to ``version`` (default: the published one) if it differs; returns True when swapped."""
+        version = version or current_version(self.settings.index_dir)
+        if self._live is not None and version == self._live.version:
+            return False
+        fresh = self._load(version)
+        with self._lock:
+            self._live = fresh
+        return True
