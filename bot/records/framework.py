@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from .people import band_level
+
 ROLE_SATISFIES = {"mentor": {"mentor", "expert"}, "expert": {"expert"}, "admin": {"admin"}}
 
 
@@ -34,8 +36,13 @@ class Competency:
 class PathwayRole:
     id: str
     title: str
-    band: int
+    band: str  # as written in pathways.yaml: "5", "8a"
     requires: tuple[str, ...]
+
+    @property
+    def level(self) -> int:
+        """The band's number (8a and 8b are both 8), for ordering and comparisons."""
+        return band_level(self.band)
 
 
 @dataclass
@@ -73,7 +80,7 @@ class Framework:
         pw_path = Path(knowledge_dir) / "pathways.yaml"
         if pw_path.exists():
             for p in yaml.safe_load(pw_path.read_text(encoding="utf-8")).get("pathways", []):
-                roles = [PathwayRole(r["id"], r["title"], int(r["band"]), tuple(r.get("requires") or ()))
+                roles = [PathwayRole(r["id"], r["title"], str(r["band"]), tuple(r.get("requires") or ()))
                          for r in p.get("roles", [])]
                 pathways[p["id"]] = Pathway(p["id"], p["title"], roles)
         titles, owners, topics = _doc_catalog(Path(knowledge_dir))
