@@ -90,15 +90,67 @@ def test_competency_framework():
         assert not unknown, f"{sf.rel} names unknown competencies {unknown}"
 
 
+def band_number(band) -> float:
+    """Agenda for Change band as a sortable number: 2..7, then "8a" < "8b" < "8c" < "8d" < 9."""
+    text = str(band).strip().lower()
+    m = re.fullmatch(r"(\d+)([a-d]?)", text)
+    assert m, f"unknown band {band!r}"
+    return int(m.group(1)) + (" abcd".index(m.group(2)) / 10 if m.group(2) else 0)
+
+
 def test_pathways_resolve():
-    ids = {c["id"] for c in load("competencies.yaml")["competencies"]}
+    comps = {c["id"]: c for c in load("competencies.yaml")["competencies"]}
     pathways = {p["id"]: p for p in load("pathways.yaml")["pathways"]}
     assert {"aseptic-services", "quality-assurance", "quality-control", "radiopharmacy"} <= set(pathways)
+    assert {"parenteral-nutrition", "sact", "atmp", "clinical-trials"} <= set(pathways)
     for p in pathways.values():
-        bands = [r["band"] for r in p["roles"]]
-        assert min(bands) == 2 and max(bands) == 7 and bands == sorted(bands)
         for role in p["roles"]:
-            assert role["requires"] and set(role["requires"]) <= ids, role["id"]
+            # above band 7 a band is a quoted string ("8a"), never a YAML number or float
+            assert isinstance(role["band"], int) or role["band"] in ("8a", "8b", "8c", "8d"), role["id"]
+        bands = [band_number(r["band"]) for r in p["roles"]]
+        assert bands == sorted(bands), f"{p['id']}: roles not in band order"
+        assert min(bands) >= 2 and max(bands) >= 7, p["id"]
+        previous: set[str] = set()
+        for role in p["roles"]:
+            requires = set(role["requires"])
+            assert role["requires"] and requires <= set(comps), role["id"]
+            assert len(requires) == len(role["requires"]), f"{role['id']}: duplicate competency"
+            assert previous <= requires, f"{role['id']}: drops {sorted(previous - requires)} carried over from the role below"
+            above = [c for c in requires if comps[c]["band"] > band_number(role["band"])]
+            assert not above, f"{role['id']} (band {role['band']}) requires {above}, whose entry band is higher"
+            previous = requires
+    for core in ("aseptic-services", "quality-assurance", "quality-control", "radiopharmacy"):
+        bands = [band_number(r["band"]) for r in pathways[core]["roles"]]
+        assert min(bands) == 2 and max(bands) > 7, f"{core}: should run from band 2 to a band 8 lead role"
+
+
+def test_every_competency_is_in_a_pathway():
+    comps = [c["id"] for c in load("competencies.yaml")["competencies"]]
+    in_roles = {c for p in load("pathways.yaml")["pathways"] for r in p["roles"] for c in r["requires"]}
+    missing = [c for c in comps if c not in in_roles]
+    assert not missing, f"competencies in no pathway role (the passport cannot plan them): {missing}"
+
+
+def test_document_and_competency_links_are_reciprocal():
+    """A document's front matter names competency C exactly when C's courses:/guidance: lists the document."""
+    comps = load("competencies.yaml")["competencies"]
+    docs = documents()
+    from_framework: dict[str, set[str]] = {doc_id: set() for doc_id in docs}
+    for c in comps:
+        for kind in ("courses", "guidance"):
+            for ref in c[kind]:
+                assert ref in docs, f"{c['id']} links to unknown document {ref}"
+                want = "course" if kind == "courses" else ("guidance", "sop")
+                assert docs[ref][1].meta.doc_type in want, f"{c['id']}: {ref} is listed under {kind}"
+                from_framework[ref].add(c["id"])
+    problems = []
+    for doc_id, (sf, doc) in sorted(docs.items()):
+        named = set(doc.meta.competencies)
+        if named - from_framework[doc_id]:
+            problems.append(f"{sf.rel} names {sorted(named - from_framework[doc_id])}, which do not list it")
+        if from_framework[doc_id] - named:
+            problems.append(f"{sf.rel} is listed by {sorted(from_framework[doc_id] - named)} but does not name them")
+    assert not problems, "\n".join(problems)
 
 
 def test_experts_and_glossary():
