@@ -1,0 +1,138 @@
+"""Fit the answer model on a question set, and measure it with k-fold cross-validation.
+
+Labels: a candidate unit is a correct answer when it comes from the expected document and section and
+(when the question has one) its quoted text matches the question's ``fact`` regex. The unit ranker is a
+logistic regression over those labels; the answer/decline decision is a second one over question-level
+features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
+at least ``DECLINE_TARGET`` of unanswerable ones are declined.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..answers import AnswerResult, Answerer
+from ..features import QUESTION_FEATURES, UNIT_FEATURES, Candidates
+from ..model import AnswerModel, Linear
+from ..question_types import clinical_scope
+
+DECLINE_TARGET = 0.97  # on the training questions; cross-validation shows what new questions get
+
+
+def norm(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+@dataclass
+class Example:
+    item: dict  # the question-set entry
+    cand: Candidates | None  # None when the scope guard refuses the question
+    labels: np.ndarray  # 1 for candidate units that answer it
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.item["answerable"])
+
+
+def unit_matches(item: dict, unit, fact: re.Pattern | None) -> bool:
+    if unit.doc_id != item.get("doc_id"):
+        return False
+    want = norm(item.get("section", ""))
+    if want and want not in map(norm, unit.section):
+        return False
+    return bool(fact.search(norm(unit.quote))) if fact else True
+
+
+def collect(answerer: Answerer, questions: list[dict], progress=lambda n: None) -> list[Example]:
+    out = []
+    for item in questions:
+        if clinical_scope(item["question"]):
+            out.append(Example(item, None, np.zeros(0)))
+        else:
+            cand = answerer.prepare(item["question"])
+            fact = re.compile(item["fact"], re.I) if item.get("fact") else None
+            units = answerer.units.units
+            labels = np.array([item["answerable"] and unit_matches(item, units[int(r)], fact) for r in cand.rows],
+                              dtype=np.float32)
+            out.append(Example(item, cand, labels))
+        progress(1)
+    return out
+
+
+def _fit_linear(X: np.ndarray, y: np.ndarray, names: list[str], C: float) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    lr.fit((X - mean) / scale, y)
+    return Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0].astype(np.float32),
+                  float(lr.intercept_[0]))
+
+
+def choose_threshold(p_pos: list[float], p_neg: list[float], target: float = DECLINE_TARGET) -> float:
+    """The lowest cut that declines at least ``target`` of the negatives (most answered at that rate)."""
+    if not p_neg or not p_pos:
+        return 0.5
+    neg = np.sort(np.array(p_neg))
+    k = int(np.ceil(target * len(neg)))  # this many negatives must fall below the cut
+    cut = float(neg[min(k, len(neg)) - 1]) + 1e-4
+    return round(min(max(cut, 0.05), 0.95), 4)
+
+
+def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.3, C_question: float = 0.3,
+        target: float = DECLINE_TARGET) -> AnswerModel:
+    ranked = [e for e in examples if e.cand is not None and e.answerable and e.labels.sum() > 0]
+    X = np.vstack([e.cand.X for e in ranked])
+    y = np.concatenate([e.labels for e in ranked])
+    units = _fit_linear(X, y, UNIT_FEATURES, C_units)
+    scored = [e for e in examples if e.cand is not None]
+    Q = np.vstack([answerer.features.question_vector(e.cand, units.logit(e.cand.X) if len(e.cand.X) else np.zeros(0))
+                   for e in scored])
+    yq = np.array([e.answerable for e in scored], dtype=np.float32)
+    question = _fit_linear(Q, yq, QUESTION_FEATURES, C_question)
+    p = question.probability(Q)
+    threshold = choose_threshold([float(v) for v, a in zip(p, yq) if a], [float(v) for v, a in zip(p, yq) if not a], target)
+    info = {"fitted": True, "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "questions": len(examples), "ranker_questions": len(ranked), "decline_target": target,
+            "C_units": C_units, "C_question": C_question}
+    return AnswerModel(units, question, threshold, info)
+
+
+def outcome(e: Example, result: AnswerResult) -> dict:
+    """What one question got: the measures `techserv eval` reports."""
+    item = e.item
+    row = {"id": item.get("id"), "question": item["question"], "answerable": e.answerable, "kind": item.get("kind"),
+           "answered": result.answered, "guard": result.scope == "clinical", "confidence": result.confidence,
+           "quoted": bool(result.answered and result.quotes)}
+    if e.answerable:
+        fact = re.compile(item["fact"], re.I) if item.get("fact") else None
+        text = norm(" ".join(q.text for q in result.quotes)) if result.answered else ""
+        row["fact_in_answer"] = bool(result.answered and (fact.search(text) if fact else text))
+        first = result.units[0] if result.answered and result.units else None
+        row["first_unit_section"] = bool(first and unit_matches({**item, "fact": None}, first, None))
+        row["top"] = [q.citation.doc_id + " > " + q.citation.section for q in result.quotes[:1]]
+    return row
+
+
+def apply(e: Example, answerer: Answerer, model: AnswerModel | None = None, threshold: float | None = None) -> dict:
+    if e.cand is None:
+        return outcome(e, AnswerResult([], 0.0, False, scope="clinical"))
+    return outcome(e, answerer.decide(e.cand, model, threshold))
+
+
+def cross_validate(examples: list[Example], answerer: Answerer, folds: int = 5, seed: int = 0, **kw) -> list[dict]:
+    """Every question answered by a model fitted without it (k folds, shuffled with a fixed seed)."""
+    order = np.random.default_rng(seed).permutation(len(examples))
+    rows: list[dict | None] = [None] * len(examples)
+    for f in range(folds):
+        test = [int(i) for n, i in enumerate(order) if n % folds == f]
+        held = set(test)
+        model = fit([e for i, e in enumerate(examples) if i not in held], answerer, **kw)
+        for i in test:
+            rows[i] = apply(examples[i], answerer, model)
+    return rows  # type: ignore[return-value]

@@ -1,0 +1,175 @@
+"""Features of a question and its candidate answer units — the same code at run time and when the
+answer model is fitted (``bot/answering/evaluation/fit.py``), so the two can never drift apart.
+
+Candidates: the units of the sections behind the best retrieved passages, plus the best units by
+dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per candidate, one vector of
+``QUESTION_FEATURES`` per question (for the answer/decline decision).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexer.chunking import Chunk
+from indexer.unit_table import UnitTable, section_key
+from indexer.units import KINDS
+
+from .glossary import Glossary
+from .question_types import QUESTION_TYPES, question_type
+from .retrieval import Hit, Retriever
+from .vocabulary import Vocabulary
+
+PASSAGES = 10
+GLOBAL = 30
+_DIGIT = np.vectorize(lambda t: any(ch.isdigit() for ch in t), otypes=[bool])
+
+UNIT_FEATURES = (
+    ["dense_unit", "dense_heading", "dense_gap", "bm25_norm", "bm25_log", "coverage", "coverage_heading",
+     "idf_coverage", "chunk_score", "chunk_rank", "section_retrieved", "has_number", "number_wanted",
+     "position", "first_in_section", "log_length", "in_examples", "course"]
+    + [f"kind_{k}" for k in KINDS]
+    + [f"{k}_x_{t}" for t in QUESTION_TYPES for k in KINDS]
+)
+QUESTION_FEATURES = (
+    ["top_score", "second_score", "margin", "top_dense", "best_dense", "best_passage_dense", "top_coverage",
+     "top_idf_coverage", "best_idf_coverage", "rare_term_coverage", "unknown_terms", "unknown_fraction",
+     "bm25_top_log", "question_words_log"]
+    + [f"type_{t}" for t in QUESTION_TYPES]
+)
+
+
+@dataclass
+class Candidates:
+    question: str
+    qtype: str
+    rows: np.ndarray  # unit rows
+    X: np.ndarray  # (len(rows), len(UNIT_FEATURES))
+    hits: list[Hit]
+    coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    idf_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    dense: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rare_terms: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    content_words: int = 0
+    unit_terms: list[set[str]] = field(default_factory=list)
+
+
+class FeatureBuilder:
+    """Holds per-snapshot lookups (unit token sets, document frequencies, the vocabulary)."""
+
+    def __init__(self, retriever: Retriever, chunks: list[Chunk], units: UnitTable, glossary: Glossary | None = None):
+        self.retriever, self.chunks, self.units = retriever, chunks, units
+        self.glossary = glossary or retriever.glossary
+        sparse = units.sparse if units.sparse.size else retriever.sparse
+        self._tokens = sparse.token_lists
+        texts = [f"{u.context} {u.text}" for u in units.units]
+        self.unit_terms = [set(t) for t in self._tokens(texts)] if texts else []
+        headings = {}
+        titles = {c.doc_id: c.title for c in chunks}
+        for u, h in zip(units.units, units.heading_of.tolist()):
+            headings.setdefault(h, " ".join([titles.get(u.doc_id, ""), *u.section]))
+        self.heading_terms = {h: set(t) for h, t in zip(headings, self._tokens(list(headings.values())))} if headings else {}
+        df: dict[str, int] = {}
+        for terms in self.unit_terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        n = max(len(self.unit_terms), 1)
+        self.idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        self.max_idf = math.log(n + 1) + 1.0
+        self.vocabulary = Vocabulary([c.text for c in chunks] + [c.heading for c in chunks])
+        doc_types = {c.doc_id: c.doc_type for c in chunks}
+        u = units.units
+        self.kind_index = np.array([KINDS.index(x.kind) for x in u], dtype=np.int64)
+        self.has_number = _DIGIT(np.array([x.text for x in u], dtype=object)) if u else np.zeros(0, bool)
+        sizes: dict[tuple, int] = {}
+        for x in u:
+            sizes[section_key(x)] = sizes.get(section_key(x), 0) + 1
+        self.position = np.array([x.position / max(1, sizes[section_key(x)] - 1) for x in u], dtype=np.float32)
+        self.first = np.array([x.position == 0 for x in u], dtype=np.float32)
+        self.log_length = np.array([math.log(len(x.text) + 1) for x in u], dtype=np.float32)
+        self.in_examples = np.array([x.in_examples for x in u], dtype=np.float32)
+        self.course = np.array([doc_types.get(x.doc_id) == "course" for x in u], dtype=np.float32)
+
+    def build(self, question: str, qv: np.ndarray, hits: list[Hit]) -> Candidates:
+        U = self.units
+        qtype = question_type(question)
+        expanded = self.glossary.expand(question)
+        chunk_rank: dict[int, tuple[int, float]] = {}
+        sections: dict[tuple, tuple[int, float]] = {}
+        for rank, h in enumerate(hits[:PASSAGES]):
+            c = self.chunks[h.row]
+            for r in U.chunk_units[h.row]:
+                chunk_rank.setdefault(r, (rank, h.score))
+            sections.setdefault(section_key(c), (rank, h.score))
+        rows = set(chunk_rank)
+        for key in sections:
+            rows.update(U.section_units.get(key, ()))
+        dense_all = U.vectors @ qv if len(U.vectors) else np.zeros(0, np.float32)
+        bm25_all = U.sparse.scores(expanded) if U.sparse.size else np.zeros(len(U.units), np.float32)
+        if len(dense_all):
+            rows.update(np.argsort(-dense_all)[:GLOBAL].tolist())
+            rows.update(U.sparse.top(bm25_all, GLOBAL)[0].tolist())
+        rows_arr = np.array(sorted(rows), dtype=np.int64)
+        if not len(rows_arr):
+            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits)
+
+        q_terms = set(self._tokens([expanded])[0])
+        q_idf = sum(self.idf.get(t, self.max_idf) for t in q_terms) or 1.0
+        dense = dense_all[rows_arr]
+        heading = U.heading_vectors[U.heading_of[rows_arr]] @ qv
+        bm25 = bm25_all[rows_arr]
+        cov, cov_h, idf_cov = [], [], []
+        for r in rows_arr.tolist():
+            terms = self.unit_terms[r]
+            both = terms | self.heading_terms.get(int(U.heading_of[r]), set())
+            matched = q_terms & terms
+            cov.append(len(matched) / len(q_terms) if q_terms else 0.0)
+            cov_h.append(len(q_terms & both) / len(q_terms) if q_terms else 0.0)
+            idf_cov.append(sum(self.idf.get(t, self.max_idf) for t in q_terms & both) / q_idf)
+        cov, cov_h, idf_cov = (np.array(x, dtype=np.float32) for x in (cov, cov_h, idf_cov))
+        c_rank = np.array([1.0 / (1 + chunk_rank[r][0]) if r in chunk_rank else 0.0 for r in rows_arr.tolist()],
+                          dtype=np.float32)
+        c_score = np.array([chunk_rank[r][1] if r in chunk_rank else 0.0 for r in rows_arr.tolist()], dtype=np.float32)
+        in_section = np.array([section_key(U.units[r]) in sections for r in rows_arr.tolist()], dtype=np.float32)
+        has_number = self.has_number[rows_arr].astype(np.float32)
+        wants_number = 1.0 if qtype == "figure" else 0.0
+        kinds = np.zeros((len(rows_arr), len(KINDS)), dtype=np.float32)
+        kinds[np.arange(len(rows_arr)), self.kind_index[rows_arr]] = 1.0
+        inter = np.zeros((len(rows_arr), len(QUESTION_TYPES) * len(KINDS)), dtype=np.float32)
+        t = QUESTION_TYPES.index(qtype)
+        inter[:, t * len(KINDS):(t + 1) * len(KINDS)] = kinds
+        bmax = float(bm25.max()) if len(bm25) else 0.0
+        X = np.column_stack([
+            dense, heading, dense - dense.max(), bm25 / bmax if bmax > 0 else bm25, np.log1p(bm25), cov, cov_h, idf_cov,
+            c_score, c_rank, in_section, has_number, has_number * wants_number, self.position[rows_arr],
+            self.first[rows_arr], self.log_length[rows_arr], self.in_examples[rows_arr], self.course[rows_arr],
+            kinds, inter]).astype(np.float32)
+        content = self.vocabulary.content_words(question)
+        known = [w for w in content if self.vocabulary.known(w)]
+        rare = sorted(set(known), key=lambda w: -self.vocabulary.idf(w))[:2]
+        return Candidates(question, qtype, rows_arr, X, hits, coverage=cov, idf_coverage=idf_cov, dense=dense,
+                          rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
+                          unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()])
+
+    def question_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
+        """Question-level features, given the ranker's scores of the candidates."""
+        onehot = [1.0 if cand.qtype == t else 0.0 for t in QUESTION_TYPES]
+        passage_dense = max((h.dense for h in cand.hits[:PASSAGES] if h.dense == h.dense), default=0.0)
+        bm25_top = max((h.bm25 for h in cand.hits[:PASSAGES] if h.bm25 == h.bm25), default=0.0)
+        n_words = max(cand.content_words, 1)
+        unknown = len(cand.unknown)
+        if not len(scores):
+            return np.array([0, 0, 0, 0, 0, passage_dense, 0, 0, 0, 0, unknown, unknown / n_words,
+                             math.log1p(bm25_top), math.log(n_words + 1)] + onehot, dtype=np.float32)
+        order = np.argsort(-scores)
+        top = int(order[0])
+        second = float(scores[order[1]]) if len(order) > 1 else 0.0
+        rare = [t for w in cand.rare_terms for t in self._tokens([w])[0]]
+        rare_cov = (sum(1 for t in rare if t in cand.unit_terms[top]) / len(rare)) if rare else 1.0
+        return np.array([
+            float(scores[top]), second, float(scores[top]) - second, float(cand.dense[top]), float(cand.dense.max()),
+            passage_dense, float(cand.coverage[top]), float(cand.idf_coverage[top]), float(cand.idf_coverage.max()),
+            rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1)] + onehot,
+            dtype=np.float32)

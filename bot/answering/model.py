@@ -1,0 +1,88 @@
+"""The fitted answer model: weights that rank candidate units and decide answer-or-decline.
+
+Both parts are logistic regressions over standardised features (``bot/answering/features.py``),
+fitted by ``scripts/fit_answer_model.py`` on the development question set and shipped as
+``answer_model.json`` next to this file. At run time they are two dot products: no scikit-learn.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import QUESTION_FEATURES, UNIT_FEATURES
+
+MODEL_PATH = Path(__file__).with_name("answer_model.json")
+
+
+class ModelError(Exception):
+    pass
+
+
+@dataclass
+class Linear:
+    features: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logit(self, X: np.ndarray) -> np.ndarray:
+        if X.ndim == 1:
+            X = X[None, :]
+        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(X)))
+
+    def to_dict(self) -> dict:
+        return {"features": self.features, "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
+                "coef": self.coef.round(6).tolist(), "intercept": round(float(self.intercept), 6)}
+
+    @classmethod
+    def from_dict(cls, d: dict, expected: list[str]) -> "Linear":
+        if d["features"] != expected:
+            raise ModelError("the answer model was fitted on other features than this code computes: "
+                             "refit it with `python scripts/fit_answer_model.py`")
+        return cls(d["features"], np.array(d["mean"], np.float32), np.array(d["scale"], np.float32),
+                   np.array(d["coef"], np.float32), float(d["intercept"]))
+
+
+@dataclass
+class AnswerModel:
+    units: Linear  # ranks candidate units (logit: higher is a better answer)
+    answerable: Linear  # P(the material answers the question)
+    threshold: float  # answer when P(answerable) >= threshold
+    info: dict
+
+    def rank(self, X: np.ndarray) -> np.ndarray:
+        return self.units.logit(X) if len(X) else np.zeros(0, np.float32)
+
+    def p_answerable(self, q: np.ndarray) -> float:
+        return float(self.answerable.probability(q)[0])
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        data = {"units": self.units.to_dict(), "answerable": self.answerable.to_dict(),
+                "threshold": round(self.threshold, 4), "info": self.info}
+        Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "AnswerModel":
+        if not Path(path).exists():
+            return cls.default()
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
+                   Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]), data.get("info", {}))
+
+    @classmethod
+    def default(cls) -> "AnswerModel":
+        """Hand-set weights used only before the first fit (so the fitting script can run)."""
+        def linear(names, weights):
+            coef = np.array([weights.get(n, 0.0) for n in names], np.float32)
+            return Linear(list(names), np.zeros(len(names), np.float32), np.ones(len(names), np.float32), coef, 0.0)
+        units = linear(UNIT_FEATURES, {"dense_unit": 4.0, "coverage": 1.0, "chunk_score": 1.2, "section_retrieved": 0.5})
+        answerable = linear(QUESTION_FEATURES, {"top_dense": 12.0})
+        answerable.intercept = -6.0
+        return cls(units, answerable, 0.5, {"fitted": False})

@@ -1,0 +1,125 @@
+"""The stored answer units of a snapshot: units, their embeddings, section-heading embeddings, a BM25
+index over them, and which chunks hold each one.
+
+    units.jsonl            one unit per line (row order = vector row order), with "chunks" and "heading"
+    unit_vectors.npy       float32 (units, dim): "<heading>: <context> <text>", normalised
+    heading_vectors.npy    float32 (headings, dim): "<title> > <section path>"
+    unit_sparse/           bm25s over "<context> <text>"
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunking import Chunk
+from .sparse import SparseIndex
+from .text import normalise_space
+from .units import Unit, embed_text, heading_text, sparse_text
+
+# embed(texts, progress) -> (vectors, newly computed)
+Embed = Callable[[list[str], Callable[[int], None]], tuple[np.ndarray, int]]
+
+
+@dataclass
+class UnitTable:
+    units: list[Unit]
+    vectors: np.ndarray
+    heading_vectors: np.ndarray
+    heading_of: np.ndarray  # int (units,): row of each unit's heading in heading_vectors
+    chunk_rows: list[list[int]]  # chunks whose text holds each unit
+    sparse: SparseIndex
+    chunk_units: list[list[int]] = field(default_factory=list)  # units held by each chunk
+    section_units: dict[tuple, list[int]] = field(default_factory=dict)  # (doc, section, start) → unit rows
+
+    def __post_init__(self) -> None:
+        self.section_units = defaultdict(list)
+        for row, u in enumerate(self.units):
+            self.section_units[section_key(u)].append(row)
+
+    def attach(self, n_chunks: int) -> None:
+        self.chunk_units = [[] for _ in range(n_chunks)]
+        for row, chunks in enumerate(self.chunk_rows):
+            for c in chunks:
+                self.chunk_units[c].append(row)
+
+    def save(self, folder: Path) -> None:
+        with open(folder / "units.jsonl", "w", encoding="utf-8") as fh:
+            for u, chunks, h in zip(self.units, self.chunk_rows, self.heading_of.tolist()):
+                fh.write(json.dumps({**u.to_dict(), "chunks": chunks, "heading": h}, ensure_ascii=False) + "\n")
+        np.save(folder / "unit_vectors.npy", self.vectors)
+        np.save(folder / "heading_vectors.npy", self.heading_vectors)
+        self.sparse.save(folder / "unit_sparse")
+
+    @classmethod
+    def load(cls, folder: Path, n_chunks: int) -> "UnitTable":
+        units, chunk_rows, heading_of = [], [], []
+        with open(folder / "units.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    chunk_rows.append(row.pop("chunks"))
+                    heading_of.append(row.pop("heading"))
+                    units.append(Unit(**row))
+        table = cls(units, np.load(folder / "unit_vectors.npy"), np.load(folder / "heading_vectors.npy"),
+                    np.array(heading_of, dtype=np.int64), chunk_rows, SparseIndex.load(folder / "unit_sparse"))
+        table.attach(n_chunks)
+        return table
+
+
+def section_key(item: Unit | Chunk) -> tuple:
+    return (item.doc_id, tuple(item.section), item.sec_start if isinstance(item, Unit) else item.start)
+
+
+def load_units(folder: Path) -> list[Unit]:
+    """The units of a snapshot without vectors (for reuse by an incremental build)."""
+    out = []
+    path = folder / "units.jsonl"
+    if not path.exists():
+        return out
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                row.pop("chunks", None)
+                row.pop("heading", None)
+                out.append(Unit(**row))
+    return out
+
+
+def holding_chunks(units: list[Unit], chunks: list[Chunk]) -> list[list[int]]:
+    """For each unit, the chunks of its section whose text contains the unit's first line."""
+    by_section: dict[tuple, list[int]] = defaultdict(list)
+    flat = [normalise_space(c.text) for c in chunks]
+    for row, c in enumerate(chunks):
+        by_section[section_key(c)].append(row)
+    out = []
+    for u in units:
+        rows = by_section.get(section_key(u), [])
+        probe = normalise_space((u.items[0] if u.items else u.text))[:80]
+        held = [r for r in rows if probe in flat[r]]
+        out.append(held or rows[:1])
+    return out
+
+
+def build_unit_table(units: list[Unit], chunks: list[Chunk], embed: Embed, progress_factory) -> tuple[UnitTable, int]:
+    """Embed every unit and section heading (through the cache) and index the units for BM25."""
+    titles = {c.doc_id: c.title for c in chunks}
+    texts = [embed_text(u, titles.get(u.doc_id, "")) for u in units]
+    vectors, computed = embed(texts, progress_factory("Embedding answer units", len(texts)))
+    headings = list(dict.fromkeys(heading_text(u, titles.get(u.doc_id, "")) for u in units))
+    index = {h: i for i, h in enumerate(headings)}
+    h_vectors, h_computed = embed(headings, progress_factory("Embedding section headings", len(headings)))
+    if not units:
+        vectors = np.zeros((0, 384), dtype=np.float32)
+        h_vectors = np.zeros((0, 384), dtype=np.float32)
+    heading_of = np.array([index[heading_text(u, titles.get(u.doc_id, ""))] for u in units], dtype=np.int64)
+    sparse = SparseIndex.build([sparse_text(u) for u in units])
+    table = UnitTable(units, vectors.astype(np.float32), h_vectors.astype(np.float32), heading_of,
+                      holding_chunks(units, chunks), sparse)
+    table.attach(len(chunks))
+    return table, computed + h_computed

@@ -1,0 +1,69 @@
+"""Refit the answer model (bot/answering/answer_model.json) on the development question set.
+
+    .venv/bin/python scripts/fit_answer_model.py                      # index knowledge/, fit, save
+    .venv/bin/python scripts/fit_answer_model.py --dry-run            # only print the cross-validated figures
+
+Indexes the knowledge pack into a private folder (the embedding cache in var/ is shared, so a second run
+is quick), answers every question, prints 5-fold cross-validated figures, then fits on all questions
+and writes the weights. Run it after changing the pack, the question set, or the answer features.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rich.progress import Progress  # noqa: E402
+
+from bot.answering.evaluation.fit import collect, cross_validate, fit  # noqa: E402
+from bot.answering.evaluation.questions import load_questions, summarise  # noqa: E402
+from bot.answering.knowledge import KnowledgeBase  # noqa: E402
+from bot.answering.model import MODEL_PATH  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from indexer.build import BuildConfig, build_index  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "questions.yaml")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--c-units", type=float, default=0.3, help="inverse L2 strength of the unit ranker")
+    ap.add_argument("--c-question", type=float, default=0.3, help="inverse L2 strength of the decline model")
+    ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
+    ap.add_argument("--output", type=Path, default=MODEL_PATH)
+    args = ap.parse_args()
+
+    base = Settings()
+    s = Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+    with Progress() as bars:
+        def factory(desc, total):
+            task = bars.add_task(desc, total=total)
+            return lambda n: bars.advance(task, n)
+        build_index(BuildConfig(sources=[s.knowledge_dir], index_root=s.index_dir, cache_dir=base.cache_dir,
+                                model=s.model), progress=factory)
+        questions = load_questions(args.questions)
+        live = KnowledgeBase(s).live
+        examples = collect(live.answerer, questions, factory("Answering questions", len(questions)))
+    kw = {"C_units": args.c_units, "C_question": args.c_question}
+    cv = summarise(cross_validate(examples, live.answerer, folds=args.folds, **kw))
+    print(f"{args.folds}-fold cross-validated on {len(questions)} questions:")
+    for k, v in cv.items():
+        print(f"  {k:34s} {v}")
+    if args.dry_run:
+        return 0
+    model = fit(examples, live.answerer, **kw)
+    model.info |= {"dataset": str(args.questions.relative_to(ROOT)) if args.questions.is_relative_to(ROOT)
+                   else str(args.questions), "cross_validated": cv, "folds": args.folds, "index_version": live.version}
+    model.save(args.output)
+    print(f"wrote {args.output} (answer when P(answerable) >= {model.threshold})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
