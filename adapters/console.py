@@ -12,13 +12,17 @@ from bot.conversation import Conversation
 from bot.messages import Incoming, Reply, ReplyKind
 
 STYLES = {ReplyKind.ANSWER: "green", ReplyKind.DECLINED: "yellow", ReplyKind.INVALID: "red", ReplyKind.HELP: "cyan",
-          ReplyKind.RECORD: "blue"}
+          ReplyKind.RECORD: "blue", ReplyKind.OUT_OF_SCOPE: "magenta", ReplyKind.INFO: "cyan"}
 
 
 def render(reply: Reply) -> Text:
     out = Text()
-    if reply.kind is ReplyKind.ANSWER:
+    if reply.preface:
+        out.append(reply.preface + "\n", style="italic")
+    if reply.kind is ReplyKind.ANSWER or (reply.kind is ReplyKind.INFO and reply.quotes):
         for n, quote in enumerate(reply.quotes, 1):
+            if quote.context:
+                out.append(quote.context + "\n", style="italic")
             out.append(f"“{quote.text}”", style="bold")
             out.append(f" [{n}]\n")
         out.append("\nSources\n", style="underline")

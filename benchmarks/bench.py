@@ -67,7 +67,7 @@ def bench_indexing(embedder: Embedder) -> dict:
         t = time.perf_counter()
         again = build_index(cfg, embedder=Embedder(s.model))
         warm_s = time.perf_counter() - t
-        return {"documents": cold.documents, "chunks": cold.chunks, "sentences": cold.embedded_sentences,
+        return {"documents": cold.documents, "chunks": cold.chunks, "units": cold.embedded_units,
                 "cold_build_s": round(cold_s, 2),
                 "chunks_per_s": round(cold.chunks / cold_s, 1), "unchanged_rebuild_s": round(warm_s, 3),
                 "unchanged_rebuild_published": again.published}
@@ -144,7 +144,8 @@ def bench_latency(embedder: Embedder, sizes: list[int], hnsw_threshold: int) -> 
 
 
 def bench_answers(embedder: Embedder) -> dict | None:
-    """End-to-end answer latency (search + sentence selection) on the live knowledge index."""
+    """End-to-end answer latency (scope guard, search, unit features, ranking, decline) on the live knowledge
+    index, over the development question set (warm: the first question is not timed)."""
     from bot.answering.knowledge import KnowledgeBase
     from indexer.snapshot import SnapshotError
 
@@ -153,15 +154,17 @@ def bench_answers(embedder: Embedder) -> dict | None:
         live = kb.live
     except SnapshotError:
         return None
-    qs = ["what are the particle limits for grade B in operation", "how often do i change gloves in the isolator",
-          "mo99 breakthrough limit", "order of addition for calcium in PN", "what goes in a cytotoxic spill kit"] * 20
+    import yaml
+
+    qs = [q["question"] for q in yaml.safe_load((ROOT / "tests" / "eval" / "questions.yaml").read_text(encoding="utf-8"))]
     live.answerer.answer(qs[0])
     lat = []
     for q in qs:
         t = time.perf_counter()
         live.answerer.answer(q)
         lat.append((time.perf_counter() - t) * 1000)
-    return {"chunks": len(live.snapshot.chunks), "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1)}
+    return {"chunks": len(live.snapshot.chunks), "units": len(live.snapshot.units.units), "questions": len(qs),
+            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1)}
 
 
 QUESTIONS = ["what are the particle limits for grade B in operation", "how often do i change gloves in the isolator",
@@ -242,15 +245,15 @@ def main() -> None:
     print(f"Machine: {machine()}")
     print("Indexing knowledge/ from cold (no embedding cache):", flush=True)
     idx = bench_indexing(embedder)
-    print(f"  {idx['documents']} documents, {idx['chunks']} chunks (+{idx['sentences']} answer sentences embedded) "
+    print(f"  {idx['documents']} documents, {idx['chunks']} chunks (+{idx['units']} answer units and headings embedded) "
           f"in {idx['cold_build_s']} s = {idx['chunks_per_s']} chunks/s end to end; "
           f"unchanged re-index {idx['unchanged_rebuild_s']} s")
     print("Warm query latency (query embedding + BM25 + FAISS + fusion):", flush=True)
     lat = bench_latency(embedder, [int(x) for x in args.sizes.split(",")], args.hnsw_threshold)
     ans = bench_answers(embedder)
     if ans:
-        print(f"Answer latency on the live knowledge index ({ans['chunks']} chunks, search + sentence "
-              f"selection): p50 {ans['p50_ms']} ms, p95 {ans['p95_ms']} ms")
+        print(f"Answer latency on the live knowledge index ({ans['chunks']} chunks, {ans['units']} answer units, "
+              f"{ans['questions']} development questions): p50 {ans['p50_ms']} ms, p95 {ans['p95_ms']} ms")
     svc = bench_service(embedder)
     if svc:
         print(f"Sustained through the conversation core (2 threads, 2 cores): {svc['answers_per_s']} answers/s, "

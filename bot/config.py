@@ -22,10 +22,13 @@ class Settings(BaseSettings):
 
     # retrieval and answering
     candidates: int = 100
-    # Calibrated on tests/eval/questions.yaml (README › Calibration): the cut that best separates
-    # answerable from unanswerable questions; `techserv eval tests/eval/questions.yaml` re-derives it.
-    min_confidence: float = Field(0.51, description="below this the assistant declines (see README: calibration)")
-    max_answer_sentences: int = 3
+    # The answer model (bot/answering/answer_model.json) carries the answer/decline cut fitted on
+    # tests/eval/questions.yaml with cross-validation (README › Answers); set this only to override it.
+    min_confidence: float | None = Field(None, description="P(answerable) below which the assistant declines; "
+                                         "default: the fitted model's threshold")
+    max_answer_units: int = 3
+    followup_seconds: float = Field(300, description="a short follow-up within this many seconds in the same "
+                                    "thread is read against the previous question")
     max_question_chars: int = 2000
     timezone: str = "Europe/London"
 

@@ -43,10 +43,17 @@ class Citation:
 
 @dataclass(frozen=True)
 class Quote:
-    """One sentence copied verbatim from a source, and where it came from."""
+    """A span copied verbatim from a source (a sentence, paragraph, list or table row), and where it came
+    from. ``context`` is shown with it but is not the answer: the self-check question an answer belongs
+    to, or which items of a long list are shown."""
 
     text: str
     citation: Citation
+    context: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class ReplyKind(str, Enum):
     INVALID = "invalid"  # empty / too long / not understood
     HELP = "help"
     RECORD = "record"  # a training-record action was carried out (or listed)
+    OUT_OF_SCOPE = "out_of_scope"  # an individual patient's clinical care: never answered with a quote
+    INFO = "info"  # who to ask (the expert directory), what a competency needs (the framework), a whole section
 
 
 @dataclass
@@ -78,6 +87,8 @@ class Reply:
     notifications: list["Notification"] = field(default_factory=list)  # for other people
     nearest_docs: list[str] = field(default_factory=list)  # declined: the closest documents (gap report)
     log_id: int | None = None  # the stored question, for feedback buttons
+    preface: str | None = None  # shown before the answer, e.g. "Taking this as: …" for a follow-up
+    question: str | None = None  # the question answered (after follow-up resolution)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     @property

@@ -15,12 +15,13 @@ from .chunking import Chunk, Chunker
 from .dense import DenseIndex
 from .discover import SourceFile, discover
 from .embedding import Embedder, EmbeddingCache, embed_with_cache, model_id, token_counter
-from .sentences import build_sentence_table
 from .snapshot import FORMAT, load_chunks, publish, read_manifest, write_snapshot
 from .sources import ParsedDocument, SourceError, parse_file
 from .sparse import SparseIndex
+from .unit_table import build_unit_table, load_units
+from .units import Unit, UnitBuilder
 
-PARSER_VERSION = 1  # bump when parsing/chunking output changes, so every document is re-chunked
+PARSER_VERSION = 2  # bump when parsing/chunking output changes, so every document is re-chunked
 
 # progress(stage description, total) → advance(n)
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -54,7 +55,7 @@ class BuildReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0  # chunks whose embedding had to be computed (not cached)
-    embedded_sentences: int = 0
+    embedded_units: int = 0  # answer units and section headings embedded (not cached)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -66,15 +67,19 @@ class BuildReport:
         return not self.published
 
 
-def _parse_all(files: list[SourceFile], reuse: dict[str, list[Chunk]], chunker_factory,
-               progress: ProgressFactory) -> tuple[list[tuple[SourceFile, list[Chunk]]], list[dict]]:
-    done: list[tuple[SourceFile, list[Chunk]]] = []
+Parsed = tuple[SourceFile, list[Chunk], list[Unit]]
+
+
+def _parse_all(files: list[SourceFile], reuse: dict[str, tuple[list[Chunk], list[Unit]]], chunker_factory,
+               progress: ProgressFactory) -> tuple[list[Parsed], list[dict]]:
+    done: list[Parsed] = []
     errors: list[dict] = []
     chunker = None
+    units = UnitBuilder()
     advance = progress("Parsing documents", len(files))
     for sf in files:
         if sf.rel in reuse:
-            done.append((sf, reuse[sf.rel]))
+            done.append((sf, *reuse[sf.rel]))
         else:
             try:
                 doc: ParsedDocument = parse_file(sf.path, sf.rel)
@@ -82,18 +87,18 @@ def _parse_all(files: list[SourceFile], reuse: dict[str, list[Chunk]], chunker_f
                 chunks = chunker.run(doc)
                 if not chunks:
                     raise SourceError("no indexable text after parsing")
-                done.append((sf, chunks))
+                done.append((sf, chunks, units.run(doc)))
             except SourceError as exc:
                 errors.append({"path": sf.rel, "sha256": sf.sha256, "reason": str(exc)})
         advance(1)
     return done, errors
 
 
-def _dedupe(parsed: list[tuple[SourceFile, list[Chunk]]], errors: list[dict]) -> list[tuple[SourceFile, list[Chunk]]]:
+def _dedupe(parsed: list[Parsed], errors: list[dict]) -> list[Parsed]:
     """Two files claiming one document id: the first (by path) wins, the other is reported."""
     owner: dict[str, str] = {}
     kept = []
-    for sf, chunks in parsed:
+    for sf, chunks, units in parsed:
         doc_id = chunks[0].doc_id
         if doc_id in owner:
             errors.append({"path": sf.rel, "sha256": sf.sha256,
@@ -101,7 +106,7 @@ def _dedupe(parsed: list[tuple[SourceFile, list[Chunk]]], errors: list[dict]) ->
                                      "give each document its own id"})
             continue
         owner[doc_id] = sf.rel
-        kept.append((sf, chunks))
+        kept.append((sf, chunks, units))
     return kept
 
 
@@ -133,32 +138,36 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
         report.seconds = time.perf_counter() - t0
         return report
 
-    reuse: dict[str, list[Chunk]] = {}
+    reuse: dict[str, tuple[list[Chunk], list[Unit]]] = {}
     if not full and same_settings:
         by_path: dict[str, list[Chunk]] = defaultdict(list)
+        units_by_path: dict[str, list[Unit]] = defaultdict(list)
         for c in load_chunks(root / prev["version"]):
             by_path[c.source_path].append(c)
-        reuse = {p: cs for p, cs in by_path.items() if now_files.get(p) == prev_files.get(p)}
+        for u in load_units(root / prev["version"]):
+            units_by_path[u.source_path].append(u)
+        reuse = {p: (cs, units_by_path.get(p, [])) for p, cs in by_path.items() if now_files.get(p) == prev_files.get(p)}
 
     chunker_factory = lambda: Chunker(token_counter(cfg.model), cfg.max_tokens, cfg.overlap_tokens)  # noqa: E731
     parsed, errors = _parse_all(files, reuse, chunker_factory, progress)
     parsed = _dedupe(parsed, errors)
-    chunks = [c for _, cs in parsed for c in cs]
+    chunks = [c for _, cs, _ in parsed for c in cs]
+    units = [u for _, _, us in parsed for u in us]
 
     embedder = embedder or Embedder(cfg.model)
     cache = EmbeddingCache(Path(cfg.cache_dir) / embedder.model_id.replace("/", "_"))
     texts = [c.index_text for c in chunks]
     advance = progress("Embedding chunks", len(texts))
     vectors, computed = embed_with_cache(embedder, cache, texts, progress=advance)
-    sentences, computed_sentences = build_sentence_table(
-        chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress)
+    unit_table, computed_units = build_unit_table(
+        units, chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress)
     dim = vectors.shape[1] if len(chunks) else 384
     dense = DenseIndex.build(vectors, dim, hnsw_threshold=cfg.hnsw_threshold)
     sparse = SparseIndex.build(texts)
     built_at = dt.datetime.now(dt.timezone.utc)
     version = built_at.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
     docs = []
-    for sf, cs in parsed:
+    for sf, cs, _ in parsed:
         c0 = cs[0]
         docs.append({"doc_id": c0.doc_id, "title": c0.title, "version": c0.version, "type": c0.doc_type,
                      "effective": c0.effective, "review_due": c0.review_due, "path": sf.rel,
@@ -166,21 +175,21 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     manifest = {
         "version": version, "built_at": built_at.isoformat(timespec="seconds"),
         "settings": cfg.signature(), "model": embedder.model_id, "dim": dim, "dense": dense.kind,
-        "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences.spans),
-                   "errors": len(errors), "embedded": computed, "embedded_sentences": computed_sentences},
+        "counts": {"documents": len(docs), "chunks": len(chunks), "units": len(units),
+                   "errors": len(errors), "embedded": computed, "embedded_units": computed_units},
         "documents": docs, "errors": errors,
         "changes": {"added": report.added, "changed": report.changed, "removed": report.removed},
     }
     staging = root / f".building-{version}"
     try:
-        write_snapshot(staging, manifest, chunks, dense, sparse, sentences)
+        write_snapshot(staging, manifest, chunks, dense, sparse, unit_table)
         publish(root, staging, version, keep=cfg.keep_snapshots)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     report.version, report.published = version, True
     report.documents, report.chunks, report.embedded = len(docs), len(chunks), computed
-    report.embedded_sentences = computed_sentences
+    report.embedded_units = computed_units
     report.errors = errors
     report.seconds = time.perf_counter() - t0
     return report

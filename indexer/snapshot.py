@@ -7,7 +7,7 @@
         chunks.jsonl          ← one chunk per line, row order = index row order
         dense.faiss           ← FAISS index (row i ↔ chunk line i)
         sparse/               ← bm25s index
-        sentence_*.npy        ← every chunk's sentences and their embeddings (for answers)
+        units.jsonl, unit_*   ← answer units, their embeddings and BM25 (indexer/unit_table.py)
       .building-…/            ← a build in progress (never read; removed when stale)
 """
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pathlib import Path
 
 from .chunking import Chunk
 from .dense import DenseIndex
-from .sentences import SentenceTable
 from .sparse import SparseIndex
+from .unit_table import UnitTable
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
-FORMAT = 3
+FORMAT = 4
 
 
 class SnapshotError(Exception):
@@ -40,7 +40,7 @@ class Snapshot:
     chunks: list[Chunk]
     dense: DenseIndex
     sparse: SparseIndex
-    sentences: SentenceTable
+    units: UnitTable
 
     @property
     def version(self) -> str:
@@ -61,7 +61,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def write_snapshot(staging: Path, manifest: dict, chunks: list[Chunk], dense: DenseIndex, sparse: SparseIndex,
-                   sentences: SentenceTable) -> None:
+                   units: UnitTable) -> None:
     """Write every file into ``staging`` (a private folder) and flush it to disk."""
     staging.mkdir(parents=True, exist_ok=False)
     with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
@@ -69,7 +69,7 @@ def write_snapshot(staging: Path, manifest: dict, chunks: list[Chunk], dense: De
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     dense.save(staging / "dense.faiss")
     sparse.save(staging / "sparse")
-    sentences.save(staging)
+    units.save(staging)
     manifest = {**manifest, "format": FORMAT}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     for f in staging.rglob("*"):
@@ -130,12 +130,11 @@ def load_snapshot(root: Path, version: str | None = None) -> Snapshot:
     chunks = load_chunks(folder)
     dense = DenseIndex.load(folder / "dense.faiss")
     sparse = SparseIndex.load(folder / "sparse")
-    sentences = SentenceTable.load(folder, len(chunks))
-    if dense.size != len(chunks) or sparse.size != len(chunks) or len(sentences.ptr) != len(chunks) + 1:
+    units = UnitTable.load(folder, len(chunks))
+    if dense.size != len(chunks) or sparse.size != len(chunks) or len(units.units) != len(units.vectors):
         raise SnapshotError(f"snapshot {version} is inconsistent ({len(chunks)} chunks, "
                             f"{dense.size} vectors, {sparse.size} BM25 rows): rebuild with `techserv index --full`")
-    return Snapshot(folder=folder, manifest=manifest, chunks=chunks, dense=dense, sparse=sparse,
-                    sentences=sentences)
+    return Snapshot(folder=folder, manifest=manifest, chunks=chunks, dense=dense, sparse=sparse, units=units)
 
 
 def prune(root: Path, keep: int = 3) -> None:

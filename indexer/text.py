@@ -11,7 +11,9 @@ _INLINE = [
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)"), r"\1"),  # italic
     (re.compile(r"`([^`]+)`"), r"\1"),  # code
 ]
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_NUMBER = re.compile(r"^\s*(\d+)[.)]\s+")
+BULLET = "• "  # list items keep a marker in the cleaned text, so answers can quote a list as a list
 
 
 def _table_rows(lines: list[str]) -> list[str]:
@@ -31,7 +33,8 @@ def _table_rows(lines: list[str]) -> list[str]:
 
 
 def clean_markdown(text: str) -> str:
-    """Markdown → readable plain text: tables become labelled rows, list items become lines."""
+    """Markdown → readable plain text: tables become labelled rows, list items become lines that keep
+their marker ("• item", "2. step")."""
     out: list[str] = []
     lines = text.splitlines()
     i = 0
@@ -50,7 +53,7 @@ def clean_markdown(text: str) -> str:
             out.extend(_table_rows(block))
             continue
         if not in_code:
-            line = _LIST_MARK.sub("", line)
+            line = _NUMBER.sub(r"\1. ", _BULLET.sub(BULLET, line))
             line = re.sub(r"^\s*>\s?", "", line)
             for pat, rep in _INLINE:
                 line = pat.sub(rep, line)
@@ -63,6 +66,7 @@ def clean_markdown(text: str) -> str:
 # Sentence boundary: end punctuation followed by space and an upper-case letter, digit or quote;
 # never after common abbreviations (e.g., i.e., Ph. Eur., approx., No., Fig.).
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|approx|vs|Ph|Eur|No|Fig|Dr|Mr|Mrs|Ms|St|Ltd|cf|al)\.)$", re.I)
+_NUMBER_ONLY = re.compile(r"^\s*\d+\.$")  # the marker of a numbered list item is not a sentence
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
@@ -77,7 +81,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         start = 0
         for m in _BOUNDARY.finditer(line):
-            if _ABBREV.search(line[start:m.start()]):
+            if _ABBREV.search(line[start:m.start()]) or _NUMBER_ONLY.match(line[start:m.start()]):
                 continue
             piece = line[start:m.start()]
             if piece.strip():

@@ -244,8 +244,9 @@ class UnitBuilder:
             sentences = [normalise_space(text[a:b]) for a, b in split_sentences(text)]
             kept = 0
             for i, s in enumerate(sentences):
-                if _ANSWER.match(s) and i > 0 and sentences[i - 1].endswith("?"):
-                    add("qa", s, context=sentences[i - 1])
+                asked = next((q for q in reversed(sentences[max(0, i - 4):i]) if q.endswith("?")), None)
+                if _ANSWER.match(s) and asked:  # a worked example: the question, the working, "Answer: …"
+                    add("qa", s, context=asked)
                 last_is_lead = i == len(sentences) - 1 and s.endswith(":") and n + 1 < len(blocks) \
                     and blocks[n + 1][0] == "list"
                 if s.endswith("?") or last_is_lead or s.endswith(":") or _BOILERPLATE.search(s):

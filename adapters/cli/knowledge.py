@@ -48,29 +48,54 @@ def index(
         console.print(f"[yellow]skipped {err['path']}[/]: {err['reason']}")
 
 
+def _reply_json(reply) -> dict:
+    from bot.messages import ReplyKind
+
+    return {
+        "answer": reply.text if reply.kind is ReplyKind.ANSWER else None,
+        "status": reply.kind.value,
+        "message": reply.text,
+        "confidence": reply.confidence,
+        "citations": [{"doc_id": c.doc_id, "title": c.title, "section": c.section, "version": c.version,
+                       "effective": c.effective, "path": c.path, "overdue_review": c.overdue_review}
+                      for c in reply.citations],
+        "quotes": [{"text": q.text, "doc_id": q.citation.doc_id, "section": q.citation.section}
+                   | ({"context": q.context} if q.context else {}) for q in reply.quotes],
+        "warnings": reply.warnings,
+        "index_version": reply.index_version,
+    } | ({"taking_as": reply.question} if reply.preface else {})
+
+
 def ask(
-    question: str = typer.Argument(..., help="The question, in quotes."),
+    question: Optional[str] = typer.Argument(None, help="The question, in quotes."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Answer every line of this file (`-` for stdin): "
+                                        "one question a line, one JSON object a line out (with --json)."),
 ) -> None:
-    """Answer one question from the indexed material and print it with citations."""
+    """Answer one question (or a file of them) from the indexed material, with citations."""
     from adapters.console import render
     from bot.messages import Incoming, ReplyKind
 
-    reply = make_conversation().handle(Incoming(text=question, user_id="cli", platform="console"))[0]
+    if (question is None) == (file is None):
+        console.print("[red]Give one question in quotes, or --file QUESTIONS.txt (one a line, `-` for stdin).[/]")
+        raise typer.Exit(2)
+    conversation = make_conversation()
+    if file is not None:
+        if str(file) != "-" and not file.exists():
+            console.print(f"[red]No such file: {file}[/]")
+            raise typer.Exit(2)
+        lines = sys.stdin.read().splitlines() if str(file) == "-" else file.read_text(encoding="utf-8").splitlines()
+        for n, line in enumerate(q for q in lines if q.strip()):  # each line is its own thread: no follow-ups
+            [reply] = conversation.handle(Incoming(text=line, user_id="cli", platform="console", thread=f"batch-{n}"))
+            if as_json:
+                print(json.dumps({"question": line} | _reply_json(reply), ensure_ascii=False), flush=True)
+            else:
+                out.print(f"[bold]{line}[/]")
+                out.print(render(reply))
+        return
+    reply = conversation.handle(Incoming(text=question, user_id="cli", platform="console"))[0]
     if as_json:
-        out.print_json(json.dumps({
-            "answer": reply.text if reply.kind is ReplyKind.ANSWER else None,
-            "status": reply.kind.value,
-            "message": reply.text,
-            "confidence": reply.confidence,
-            "citations": [{"doc_id": c.doc_id, "title": c.title, "section": c.section, "version": c.version,
-                           "effective": c.effective, "path": c.path, "overdue_review": c.overdue_review}
-                          for c in reply.citations],
-            "quotes": [{"text": q.text, "doc_id": q.citation.doc_id, "section": q.citation.section}
-                       for q in reply.quotes],
-            "warnings": reply.warnings,
-            "index_version": reply.index_version,
-        }))
+        out.print_json(json.dumps(_reply_json(reply)))
     else:
         out.print(render(reply))
     if reply.kind is ReplyKind.INVALID:
@@ -108,9 +133,13 @@ def eval_cmd(
     mode: str = typer.Option("hybrid", "--mode", help="bm25 | dense | hybrid | all"),
     fusion: str = typer.Option("convex", "--fusion", help="Hybrid fusion: convex (default) or rrf."),
     alpha: float = typer.Option(0.5, "--alpha", help="BM25 weight in convex fusion."),
+    folds: int = typer.Option(5, "--folds", help="Question sets: cross-validation folds (refit the answer model "
+                              "without each fold); 0 = only the shipped model."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
-    """Measure retrieval quality: nDCG@10, Recall@10/100, MRR@10 (BEIR) or hit and decline rates (YAML)."""
+    """Measure quality: nDCG@10, Recall@10/100, MRR@10 (BEIR folder) or, for a question set (YAML), retrieval hit
+    rates and answer quality (fact in answer, first unit's section, answered, declined, clinical guard) with the
+    shipped model and cross-validated."""
     from indexer.embedding import Embedder
 
     modes = ["bm25", "dense", "hybrid"] if mode == "all" else [mode]
@@ -121,7 +150,8 @@ def eval_cmd(
     if dataset.is_file() and dataset.suffix in (".yaml", ".yml"):
         from bot.answering.evaluation.questions import evaluate_questions, render_question_report
 
-        report = evaluate_questions(dataset, s, mode=modes[0])
+        with progress_bars(not as_json and sys.stderr.isatty()) as factory:
+            report = evaluate_questions(dataset, s, mode=modes[0], folds=folds, progress=factory)
         out.print_json(json.dumps(report)) if as_json else out.print(render_question_report(report))
         return
     from bot.answering.evaluation.beir import DatasetError, run_beir

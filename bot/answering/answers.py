@@ -1,104 +1,137 @@
-"""Extractive answers: the one to three source sentences that best answer a question, with citations.
+"""Extractive answers: the answer units that best answer a question, quoted verbatim with citations.
 
-Nothing is generated: every sentence in an answer is a verbatim span of an indexed chunk.
+Nothing is generated. Steps: the clinical scope guard; hybrid retrieval of passages; candidate units
+(``features.FeatureBuilder``); the fitted model ranks them and decides answer-or-decline
+(``model.AnswerModel``); the best unit is quoted, with up to two more from the same document when they
+score close to it, in the order the document gives them. A long list is cut to its best run of items.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.messages import Citation, Quote
 from indexer.chunking import Chunk
-from indexer.sentences import SentenceTable
+from indexer.text import normalise_space
+from indexer.unit_table import UnitTable, section_key
+from indexer.units import Unit
 
+from bot.messages import Citation, Quote
+
+from .features import Candidates, FeatureBuilder
+from .model import AnswerModel
+from .question_types import clinical_scope
 from .retrieval import Hit, Retriever
 
-# questions asking for a figure: sentences that contain one are preferred
-QUANTITY_CUES = re.compile(
-    r"\b(limits?|how (many|much|long|often|soon|far)|maximum|minimum|max|min|frequency|temperature|"
-    r"dose|volume|size|percent|per ?cent|pressure|time|interval|expiry|shelf life|days?|hours?|weeks?|months?)\b",
-    re.I)
-NON_ANSWER_SECTIONS = {"references", "bibliography", "further reading", "document history"}
+MAX_LIST_ITEMS = 8
 
 
 @dataclass
 class AnswerResult:
     quotes: list[Quote]
-    confidence: float
+    confidence: float  # P(the material answers this question), from the fitted model
     answered: bool
     hits: list[Hit] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)  # the chunks behind ``hits``
+    units: list[Unit] = field(default_factory=list)  # the quoted units
+    scope: str | None = None  # "clinical" when the scope guard refused the question
+    qtype: str = "other"
 
 
-def citation_for(chunk: Chunk, today: dt.date) -> Citation:
-    overdue = bool(chunk.review_due and dt.date.fromisoformat(chunk.review_due) < today)
-    return Citation(doc_id=chunk.doc_id, title=chunk.title, section=" > ".join(chunk.section),
-                    version=chunk.version, effective=chunk.effective, path=chunk.source_path,
-                    review_due=chunk.review_due, url=chunk.url, overdue_review=overdue)
+def citation_for(meta: Chunk, section: list[str], today: dt.date) -> Citation:
+    overdue = bool(meta.review_due and dt.date.fromisoformat(meta.review_due) < today)
+    return Citation(doc_id=meta.doc_id, title=meta.title, section=" > ".join(section), version=meta.version,
+                    effective=meta.effective, path=meta.source_path, review_due=meta.review_due, url=meta.url,
+                    overdue_review=overdue)
+
+
+def _covers(a: Unit, b: Unit) -> bool:
+    """True when quoting ``a`` already quotes ``b`` (or they are the same span)."""
+    if section_key(a) != section_key(b):
+        return False
+    ta, tb = normalise_space(a.quote), normalise_space(b.text)
+    return tb in ta or normalise_space(a.text) in normalise_space(b.quote) or \
+        (a.kind == "list" and b.kind == "list_item" and b.context == a.context and b.text in a.text)
 
 
 class Answerer:
-    """Picks sentences from the best passages; confidence is the cosine similarity between the
-    question and the best-matching sentence/passage, so it means the same across questions."""
-
-    def __init__(self, retriever: Retriever, chunks: list[Chunk], sentences: SentenceTable,
-                 min_confidence: float = 0.51,
-                 max_sentences: int = 3, passages: int = 8, margin: float = 0.15, clock=None):
-        self.retriever = retriever
-        self.chunks = chunks
-        self.sentences = sentences
-        self.min_confidence = min_confidence
-        self.max_sentences = max_sentences
-        self.passages = passages
-        self.margin = margin  # sentences scoring within this of the best one are quoted too
+    def __init__(self, retriever: Retriever, chunks: list[Chunk], units: UnitTable, model: AnswerModel | None = None,
+                 min_confidence: float | None = None, max_units: int = 3, margin: float = 1.0, clock=None):
+        self.retriever, self.chunks, self.units = retriever, chunks, units
+        self.model = model or AnswerModel.load()
+        self.min_confidence = self.model.threshold if min_confidence is None else min_confidence
+        self.max_units = max_units
+        self.margin = margin  # further units within this logit of the best one are quoted too
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.features = FeatureBuilder(retriever, chunks, units)
+        self._meta = {}
+        for c in chunks:
+            self._meta.setdefault(c.doc_id, c)
+
+    # the two halves, also used by the evaluation to refit the model per fold
+    def prepare(self, question: str) -> Candidates:
+        qv = self.retriever.embedder.encode_query(question)
+        hits = self.retriever.search(question, k=10, query_vector=qv)
+        return self.features.build(question, qv, hits)
+
+    def decide(self, cand: Candidates, model: AnswerModel | None = None, threshold: float | None = None) -> AnswerResult:
+        model = model or self.model
+        if threshold is None:
+            threshold = self.min_confidence if model is self.model else model.threshold
+        chunks = [self.chunks[h.row] for h in cand.hits]
+        scores = model.rank(cand.X)
+        confidence = round(model.p_answerable(self.features.question_vector(cand, scores)), 3)
+        if not len(scores):
+            return AnswerResult([], 0.0, False, cand.hits, chunks, qtype=cand.qtype)
+        order = np.argsort(-scores, kind="stable")
+        chosen = self._choose(cand, scores, order)
+        quotes = [self._quote(cand, scores, u) for u in chosen]
+        return AnswerResult(quotes, confidence, confidence >= threshold, cand.hits, chunks, chosen, qtype=cand.qtype)
 
     def answer(self, question: str) -> AnswerResult:
-        qv = self.retriever.embedder.encode_query(question)
-        hits = self.retriever.search(question, k=max(self.passages, 5), query_vector=qv)
-        chunks = [self.chunks[h.row] for h in hits]
-        if not hits:
-            return AnswerResult([], 0.0, False, hits, chunks)
-        # candidate sentences from the best passages, with embeddings computed at index time
-        rows: list[int] = []
-        ranks: list[int] = []
-        for rank, hit in enumerate(hits[: self.passages]):
-            chunk = self.chunks[hit.row]
-            if chunk.section and chunk.section[0].lower() in NON_ANSWER_SECTIONS:
-                continue
-            span_rows = self.sentences.rows_for(hit.row)
-            rows.extend(span_rows)
-            ranks.extend([rank] * len(span_rows))
-        if not rows:
-            return AnswerResult([], 0.0, False, hits, chunks)
-        sims = self.sentences.vectors[rows] @ qv
-        q_terms = set(self.retriever.sparse.query_tokens(self.retriever.glossary.expand(question)))
-        wants_number = bool(QUANTITY_CUES.search(question))
-        candidates: list[tuple[str, Chunk]] = [
-            (self.sentences.text(self.chunks, row), self.chunks[int(self.sentences.spans[row][0])]) for row in rows]
-        # sentence score = cosine (in context) + query-term overlap + the passage's fused score
-        # (+ a little when the question asks for a figure and the sentence has one);
-        # weights chosen on tests/eval/questions.yaml (README › Answers)
-        scores: list[float] = []
-        token_lists = self.retriever.sparse.token_lists([text for text, _ in candidates])
-        for (text, _chunk), terms, rank, sim in zip(candidates, token_lists, ranks, sims):
-            overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
-            number = 0.1 if wants_number and any(ch.isdigit() for ch in text) else 0.0
-            scores.append(float(sim) + 0.25 * overlap + 0.3 * hits[rank].score + number)
-        order = np.argsort(-np.array(scores), kind="stable")
-        best_passage_sim = max((h.dense for h in hits[: self.passages] if h.dense == h.dense), default=0.0)
-        confidence = round(float(max(float(sims[order[0]]), best_passage_sim)), 3)
-        today = self.clock().date()
-        quotes: list[Quote] = []
-        best = scores[order[0]]
-        for i in order:
-            sentence, chunk = candidates[i]
-            if len(quotes) >= self.max_sentences or scores[i] < best - self.margin:
+        if clinical_scope(question):
+            return AnswerResult([], 0.0, False, scope="clinical")
+        return self.decide(self.prepare(question))
+
+    def _choose(self, cand: Candidates, scores: np.ndarray, order: np.ndarray) -> list[Unit]:
+        U = self.units.units
+        best = U[int(cand.rows[order[0]])]
+        if cand.qtype == "procedure" and best.kind == "list_item":  # what to do: the whole procedure, in order
+            best = next((U[r] for r in self.units.section_units.get(section_key(best), ())
+                         if U[r].kind == "list" and U[r].context == best.context and best.text in U[r].text), best)
+        chosen = [best]
+        for i in order[1:]:
+            if len(chosen) >= self.max_units or scores[i] < scores[order[0]] - self.margin:
                 break
-            if any(sentence == q.text for q in quotes):
+            u = U[int(cand.rows[i])]
+            if u.doc_id != best.doc_id or any(_covers(c, u) or _covers(u, c) for c in chosen):
                 continue
-            quotes.append(Quote(text=sentence, citation=citation_for(chunk, today)))
-        return AnswerResult(quotes, confidence, confidence >= self.min_confidence, hits, chunks)
+            chosen.append(u)
+        first = chosen[0]  # the best unit leads; others from its section follow in document order
+        same = sorted((u for u in chosen if section_key(u) == section_key(first)), key=lambda u: u.start)
+        return same + [u for u in chosen if section_key(u) != section_key(first)]
+
+    def _quote(self, cand: Candidates, scores: np.ndarray, unit: Unit) -> Quote:
+        citation = citation_for(self._meta[unit.doc_id], unit.section, self.clock().date())
+        if unit.kind == "qa":
+            return Quote(unit.text, citation, context=unit.context)
+        if unit.kind == "list" and len(unit.items) > MAX_LIST_ITEMS:
+            return self._list_run(cand, scores, unit, citation)
+        return Quote(unit.quote, citation)
+
+    def _list_run(self, cand: Candidates, scores: np.ndarray, unit: Unit, citation: Citation) -> Quote:
+        """The best contiguous run of a long list's items (by their own unit scores), lead-in first."""
+        U = self.units.units
+        item_score = {U[int(r)].text: float(s) for r, s in zip(cand.rows, scores)
+                      if U[int(r)].kind == "list_item" and U[int(r)].context == unit.context}
+        items = unit.items
+        values = [item_score.get(i.removeprefix("• ").strip(), -1e9) for i in items]
+        best, best_sum = (0, MAX_LIST_ITEMS), -1e18
+        for a in range(0, len(items) - MAX_LIST_ITEMS + 1):
+            total = sum(v for v in values[a:a + MAX_LIST_ITEMS] if v > -1e9)
+            if total > best_sum:
+                best, best_sum = (a, a + MAX_LIST_ITEMS), total
+        a, b = best
+        lines = ([unit.context] if unit.context else []) + items[a:b]
+        return Quote("\n".join(lines), citation, context=f"items {a + 1}–{b} of {len(items)}")

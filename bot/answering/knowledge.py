@@ -39,8 +39,8 @@ class KnowledgeBase:
         s = self.settings
         snap = load_snapshot(s.index_dir, version)
         retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
-        answerer = Answerer(retriever, snap.chunks, snap.sentences, min_confidence=s.min_confidence,
-                            max_sentences=s.max_answer_sentences)
+        answerer = Answerer(retriever, snap.chunks, snap.units, min_confidence=s.min_confidence,
+                            max_units=s.max_answer_units)
         return LoadedIndex(snap, retriever, answerer)
 
     @property

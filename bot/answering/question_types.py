@@ -58,8 +58,8 @@ _CLINICAL_ACTION = re.compile(
     r"|\bmanag(?:e|ing) (?:her|his|their|the)\b|\bshould (?:he|she|they) (?:have|get|be given)\b", re.I)
 _STRONGLY_CLINICAL = re.compile(
     r"\bpre-?med(?:ication|s|icate)?\b|\b(?:infusion|drip|pump) rate\b|\brun (?:it |the \w+ )?at\b|\bml ?/ ?(?:hr|h|hour)\b"
-    r"|\bml per hour\b|\bwhat (?:dose|strength|rate)\b|\bwhat'?s the (?:usual |normal |right |correct |max(?:imum)? |"
-    r"starting |loading |maintenance |paediatric |pediatric |adult )?dose\b|\bloading dose\b|\bmaintenance dose\b"
+    r"|\bml per hour\b|\bwhat (?:dose|strength|rate)\b|\bwhat(?:'?s| is| are)? the (?:usual |normal |right |correct |max(?:imum)? |"
+    r"starting |loading |maintenance |paediatric |pediatric |adult |neonatal |renal )?dos(?:e|es|ing|age)\b|\bloading dose\b|\bmaintenance dose\b"
     r"|\bdose (?:adjust|reduc|escalat|modif)\w*|\bdose of [a-z]+ (?:for|in|to)\b|\b(?:should|can|do|shall) (?:i|we|you) "
     r"(?:prescribe|give|administer|withhold|omit|stop|start|restart|switch|increase|reduce)\b|\bfirst[ -]line\b"
     r"|\bwhat (?:antibiotic|antiemetic|analgesi\w+|drug|medicine|treatment) (?:should|would|do|for)\b"

@@ -193,7 +193,7 @@ class QuestionLog(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
     platform: Mapped[str] = mapped_column(String(20))
     question: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str] = mapped_column(String(20))  # answered | declined
+    outcome: Mapped[str] = mapped_column(String(20))  # answered | declined | out_of_scope (clinical)
     confidence: Mapped[float | None] = mapped_column(nullable=True)
     answer_text: Mapped[str] = mapped_column(Text, default="")
     cited: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{doc_id, version, section}]

@@ -13,18 +13,21 @@ from bot.messages import Reply, ReplyKind
 from bot.records.signoffs import Outcome, utcnow
 
 
+OUTCOMES = {ReplyKind.ANSWER: "answered", ReplyKind.DECLINED: "declined", ReplyKind.OUT_OF_SCOPE: "out_of_scope"}
+
+
 class FeedbackService:
     def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], dt.datetime] = utcnow):
         self.sessions = sessions
         self.clock = clock
 
     def log(self, person_id: int | None, platform: str, question: str, reply: Reply, nearest_docs: list[dict]) -> int:
-        """Store an answered or declined question with what was cited (or the nearest documents)."""
+        """Store an answered, declined or out-of-scope question with what was cited (or the nearest documents)."""
         cited = ([{"doc_id": c.doc_id, "version": c.version, "section": c.section} for c in reply.citations]
                  if reply.kind is ReplyKind.ANSWER else nearest_docs)
         with self.sessions.begin() as session:
             row = ex_db.log_question(session, person_id=person_id, platform=platform, question=question,
-                                     outcome="answered" if reply.kind is ReplyKind.ANSWER else "declined",
+                                     outcome=OUTCOMES.get(reply.kind, "declined"),
                                      confidence=reply.confidence, answer_text=reply.text if reply.kind is ReplyKind.ANSWER else "",
                                      cited=json.dumps(cited), index_version=reply.index_version, created_at=self.clock())
             return row.id

@@ -47,8 +47,9 @@ class GapCluster:
 def collect(session: Session, since: dt.datetime) -> list[GapItem]:
     items: dict[str, GapItem] = {}
     for row in ex_db.questions_since(session, since):
-        if row.outcome == "declined":
-            items.setdefault(row.question.lower(), GapItem(row.question, "declined", row.created_at,
+        if row.outcome in ("declined", "out_of_scope"):
+            reason = "declined" if row.outcome == "declined" else "clinical (out of scope)"
+            items.setdefault(row.question.lower(), GapItem(row.question, reason, row.created_at,
                                                            [c["doc_id"] for c in json.loads(row.cited)]))
     for fb, row in ex_db.unhelpful_since(session, since):
         items.setdefault(row.question.lower(), GapItem(row.question, "not helpful", fb.created_at,

@@ -8,6 +8,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from ..text import BULLET
 from .base import ParsedDocument, SourceError
 from .structured import document_from_blocks, table_block
 
@@ -34,7 +35,10 @@ def parse(path: Path, rel: str) -> ParsedDocument:
     blocks: list[tuple[int, str]] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            blocks.append((_level(item), item.text))
+            text, style = item.text, (item.style.name if item.style is not None else "") or ""
+            if style.startswith("List") and text.strip() and not text.lstrip().startswith(BULLET.strip()):
+                text = BULLET + text.strip()  # keep list items recognisable as a list
+            blocks.append((_level(item), text))
         elif isinstance(item, Table):
             blocks.append((0, table_block([[cell.text for cell in row.cells] for row in item.rows])))
     props = document.core_properties

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from ..text import BULLET
 from .base import ParsedDocument
 from .structured import document_from_blocks, table_block
 
@@ -34,6 +35,8 @@ def parse(path: Path, rel: str) -> ParsedDocument:
                                 for tr in el.find_all("tr")])
         else:
             text = el.get_text(" ", strip=True)
+            if el.name == "li" and text:
+                text = BULLET + text  # keep list items recognisable as a list
         level = int(el.name[1]) if el.name[0] == "h" and el.name[1:].isdigit() else 0
         blocks.append((level, text))
     return document_from_blocks(path, rel, blocks, embedded)

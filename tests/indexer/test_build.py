@@ -25,7 +25,7 @@ def test_first_build_indexes_every_format(workspace):
     snap = load_snapshot(cfg.index_root)
     docs = {d["doc_id"]: d for d in snap.manifest["documents"]}
     assert set(docs) == {"fx-grades", "fx-gloves", "fx-generator", "fx-pn", "fx-spills", "fx-fridge",
-                         "fx-hatch", "fx-labels", "fx-settle", "fx-broth"}
+                         "fx-hatch", "fx-labels", "fx-settle", "fx-broth", "fx-course"}
     assert snap.manifest["counts"]["chunks"] == len(snap.chunks) == snap.dense.size == snap.sparse.size
     assert snap.manifest["model"] == "all-MiniLM-L6-v2" and snap.manifest["dense"] == "flat"
     assert all(d["sha256"] and d["version"] for d in docs.values())

@@ -1,7 +1,11 @@
 """Evaluate the assistant on a question set (``tests/eval/questions.yaml`` format).
 
-Each entry: ``question``, ``answerable`` (default true), and for answerable ones the expected
-``doc_id`` and ``section`` (the heading the answer sits under).
+Each entry: ``question``, ``answerable`` (default true); answerable ones name the expected ``doc_id``
+and ``section`` (the heading the answer sits under) and a ``fact`` (a case-insensitive regex the correct
+answer must contain); unanswerable ones a ``kind`` (clinical | near-domain | off-topic).
+
+Reported twice: with the shipped answer model (in-sample on the development set, out-of-sample on any
+other set) and k-fold cross-validated (the model refitted without each fold's questions).
 """
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ import yaml
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.config import Settings
+
+from .fit import apply, collect, cross_validate, norm
+
+MODES = ("bm25", "dense", "hybrid")
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -28,103 +36,91 @@ def load_questions(path: Path) -> list[dict]:
     return out
 
 
-def _norm(s: str) -> str:
-    return " ".join(str(s).lower().split())
+def _mean(xs) -> float | None:
+    xs = list(xs)
+    return round(float(np.mean(xs)), 4) if xs else None
 
 
-def best_threshold(pos: list[float], neg: list[float]) -> float:
-    """The confidence cut that maximises answered-answerable rate + declined-unanswerable rate."""
-    if not pos or not neg:
-        return float("nan")
-    cuts = sorted(set(pos + neg))
-    best, best_j = cuts[0], -1.0
-    for lo, hi in zip(cuts, cuts[1:] + [cuts[-1] + 0.02]):
-        t = (lo + hi) / 2
-        j = np.mean([p >= t for p in pos]) + np.mean([n < t for n in neg])
-        if j > best_j:
-            best, best_j = t, j
-    return round(float(best), 3)
+def summarise(rows: list[dict]) -> dict:
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    clinical = [r for r in una if r.get("kind") == "clinical"]
+    return {
+        "fact_in_answer": _mean(r["fact_in_answer"] for r in ans),
+        "first_unit_from_expected_section": _mean(r["first_unit_section"] for r in ans),
+        "answered_rate_answerable": _mean(r["answered"] for r in ans),
+        "decline_rate_unanswerable": _mean(not r["answered"] for r in una),
+        "clinical_guard_rate": _mean(r["guard"] for r in clinical),
+        "clinical_answered_with_quote": sum(r["quoted"] for r in clinical),
+        "guard_on_answerable": sum(r["guard"] for r in ans),
+    }
 
 
-def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb: KnowledgeBase | None = None) -> dict:
+def retrieval_rates(live, questions: list[dict], mode: str) -> dict:
+    ans = [q for q in questions if q["answerable"]]
+    hit1, hit5, sec5, rr = [], [], [], []
+    for q in ans:
+        hits = live.retriever.search(q["question"], k=5, mode=mode)
+        chunks = [live.snapshot.chunks[h.row] for h in hits]
+        docs = [c.doc_id for c in chunks]
+        want = norm(q.get("section", ""))
+        hit1.append(docs[:1] == [q["doc_id"]])
+        hit5.append(q["doc_id"] in docs)
+        sec5.append(any(c.doc_id == q["doc_id"] and (not want or want in map(norm, c.section)) for c in chunks))
+        rr.append(1 / (docs.index(q["doc_id"]) + 1) if q["doc_id"] in docs else 0.0)
+    return {"top1_hit_rate": _mean(hit1), "top5_hit_rate": _mean(hit5), "top5_section_hit_rate": _mean(sec5),
+            "mrr@5": _mean(rr)}
+
+
+def evaluate_questions(path: Path, settings: Settings, mode: str = "hybrid", kb: KnowledgeBase | None = None,
+                       folds: int = 5, progress=None) -> dict:
     questions = load_questions(path)
     kb = kb or KnowledgeBase(settings)
     live = kb.live
-    rows = []
+    advance = progress("Answering questions", len(questions)) if progress else (lambda n: None)
+    examples = collect(live.answerer, questions, advance)
+    shipped = [apply(e, live.answerer) for e in examples]
+    kinds: dict[str, int] = {}
     for q in questions:
-        result = live.answerer.answer(q["question"]) if mode == "hybrid" else None
-        hits = result.hits if result else live.retriever.search(q["question"], k=5, mode=mode)
-        chunks = [live.snapshot.chunks[h.row] for h in hits[:5]]
-        docs = [c.doc_id for c in chunks]
-        row = {"question": q["question"], "answerable": q["answerable"],
-               "confidence": result.confidence if result else None,
-               "answered": result.answered if result else None, "top": docs[:5]}
-        if q["answerable"]:
-            want_doc, want_sec = q["doc_id"], _norm(q.get("section", ""))
-            row["hit1"] = bool(docs[:1] == [want_doc])
-            row["hit5"] = want_doc in docs
-            row["section_hit5"] = any(c.doc_id == want_doc and (not want_sec or want_sec in map(_norm, c.section))
-                                      for c in chunks)
-            row["rank"] = docs.index(want_doc) + 1 if want_doc in docs else None
-            row["quoted_expected_doc"] = bool(result and result.answered and any(
-                qt.citation.doc_id == want_doc for qt in result.quotes))
-            first = result.quotes[0].citation if result and result.quotes else None
-            row["first_quote_section"] = bool(first and first.doc_id == want_doc and want_sec in
-                                              map(_norm, first.section.split(" > ")))
-        rows.append(row)
-    ans = [r for r in rows if r["answerable"]]
-    una = [r for r in rows if not r["answerable"]]
-    mean = lambda xs: round(float(np.mean(xs)), 4) if xs else None  # noqa: E731
+        if not q["answerable"]:
+            kinds[q.get("kind") or "unlabelled"] = kinds.get(q.get("kind") or "unlabelled", 0) + 1
     report = {
         "dataset": str(path), "index_version": live.version, "mode": mode,
-        "answerable": len(ans), "unanswerable": len(una),
-        "top1_hit_rate": mean([r["hit1"] for r in ans]),
-        "top5_hit_rate": mean([r["hit5"] for r in ans]),
-        "top5_section_hit_rate": mean([r["section_hit5"] for r in ans]),
-        "mrr@5": mean([1 / r["rank"] if r["rank"] else 0.0 for r in ans]),
+        "answerable": sum(q["answerable"] for q in questions), "unanswerable": sum(not q["answerable"] for q in questions),
+        "unanswerable_by_kind": kinds, "min_confidence": live.answerer.min_confidence,
+        "model": live.answerer.model.info,
+        "retrieval": {m: retrieval_rates(live, questions, m) for m in MODES},
+        "shipped_model": summarise(shipped),
     }
-    if mode == "hybrid":
-        report |= {
-            "min_confidence": settings.min_confidence,
-            "answered_rate_answerable": mean([r["answered"] for r in ans]),
-            "correct_quote_rate_answerable": mean([r["quoted_expected_doc"] for r in ans]),
-            "first_quote_from_expected_section": mean([r["first_quote_section"] for r in ans]),
-            "decline_rate_unanswerable": mean([not r["answered"] for r in una]),
-        }
-        cut = best_threshold([r["confidence"] for r in ans], [r["confidence"] for r in una])
-        report |= {
-            "suggested_min_confidence": cut,
-            "answered_rate_at_suggested": mean([r["confidence"] >= cut for r in ans]),
-            "decline_rate_at_suggested": mean([r["confidence"] < cut for r in una]),
-        }
-        # honest estimate: 2-fold cross-validation (a cut chosen on one half, applied to the other)
-        answered, declined = [], []
-        for fold in (0, 1):
-            fit = [r for n, r in enumerate(rows) if n % 2 == fold]
-            held = [r for n, r in enumerate(rows) if n % 2 != fold]
-            c = best_threshold([r["confidence"] for r in fit if r["answerable"]],
-                               [r["confidence"] for r in fit if not r["answerable"]])
-            answered += [r["confidence"] >= c for r in held if r["answerable"]]
-            declined += [r["confidence"] < c for r in held if not r["answerable"]]
-        report |= {"cv_answered_rate": mean(answered), "cv_decline_rate": mean(declined)}
-    report["misses"] = [{"question": r["question"], "top": r["top"][:3]} for r in ans if not r["hit5"]][:30]
-    report["wrongly_answered"] = [r["question"] for r in una if r.get("answered")][:30]
+    report |= report["retrieval"][mode]
+    if folds > 1:
+        report["cross_validated"] = summarise(cross_validate(examples, live.answerer, folds=folds)) | {"folds": folds}
+    ans = [r for r in shipped if r["answerable"]]
+    report["fact_missed"] = [{"question": r["question"], "got": r.get("top")} for r in ans
+                             if r["answered"] and not r["fact_in_answer"]][:30]
+    report["wrongly_answered"] = [r["question"] for r in shipped if not r["answerable"] and r["answered"]][:30]
+    report["wrongly_declined"] = [r["question"] for r in ans if not r["answered"]][:30]
     return report
 
 
 def render_question_report(report: dict) -> str:
     lines = [f"Question set {report['dataset']} · index {report['index_version']} · mode {report['mode']}",
-             f"  answerable questions: {report['answerable']}, unanswerable: {report['unanswerable']}"]
-    for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5", "answered_rate_answerable",
-                "correct_quote_rate_answerable", "first_quote_from_expected_section", "decline_rate_unanswerable", "min_confidence",
-                "suggested_min_confidence", "answered_rate_at_suggested", "decline_rate_at_suggested",
-                "cv_answered_rate", "cv_decline_rate"):
-        if report.get(key) is not None:
-            lines.append(f"  {key:32s} {report[key]}")
-    if report["misses"]:
-        lines.append("  misses (expected document not in top 5):")
-        lines += [f"    - {m['question']}  → {', '.join(m['top'])}" for m in report["misses"][:10]]
-    if report.get("wrongly_answered"):
-        lines.append("  unanswerable questions that were answered:")
-        lines += [f"    - {q}" for q in report["wrongly_answered"][:10]]
+             f"  answerable questions: {report['answerable']}, unanswerable: {report['unanswerable']} "
+             f"({', '.join(f'{k} {v}' for k, v in sorted(report['unanswerable_by_kind'].items()))})",
+             f"  answer/decline cut (P answerable): {report['min_confidence']}", "",
+             f"  {'retrieval (answerable)':34s} {'bm25':>8s} {'dense':>8s} {'hybrid':>8s}"]
+    for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5"):
+        lines.append(f"  {key:34s} " + " ".join(f"{report['retrieval'][m][key]:8.4f}" for m in MODES))
+    cv = report.get("cross_validated", {})
+    lines += ["", f"  {'answers':34s} {'shipped':>9s} {str(cv.get('folds', '')) + '-fold CV':>10s}"]
+    for key in ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_answerable",
+                "decline_rate_unanswerable", "clinical_guard_rate", "clinical_answered_with_quote",
+                "guard_on_answerable"):
+        a, b = report["shipped_model"].get(key), cv.get(key)
+        lines.append(f"  {key:34s} {'' if a is None else a:>9} {'' if b is None else b:>10}")
+    for title, key in (("answered without the fact", "fact_missed"), ("unanswerable but answered", "wrongly_answered"),
+                       ("answerable but declined", "wrongly_declined")):
+        if report.get(key):
+            lines.append(f"  {title} (first 10):")
+            lines += [f"    - {x['question'] if isinstance(x, dict) else x}" for x in report[key][:10]]
     return "\n".join(lines)

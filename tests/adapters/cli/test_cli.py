@@ -30,7 +30,7 @@ def test_index_then_ask_json(env):
     first = runner.invoke(app, ["index", "--json"])
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
-    assert report["published"] and report["documents"] == 10 and report["errors"] == []
+    assert report["published"] and report["documents"] == 11 and report["errors"] == []
     again = json.loads(runner.invoke(app, ["index", "--json"]).stdout)
     assert again["unchanged"] and again["embedded"] == 0 and again["version"] == report["version"]
 
@@ -49,7 +49,27 @@ def test_index_then_ask_json(env):
     assert "Cytotoxic spill management · Using the spill kit · v2.0" in plain.output
 
     status = runner.invoke(app, ["status"])
-    assert report["version"] in status.output and "10 documents" in status.output
+    assert report["version"] in status.output and "11 documents" in status.output
+
+
+def test_batch_ask_prints_one_json_line_per_question(env, tmp_path):
+    runner.invoke(app, ["index"])
+    questions = tmp_path / "q.txt"
+    questions.write_text("grade B particle limit in operation\n\nwhere can I park my bike\nand in grade C?\n"
+                         "my patient is 70kg whats the dose of cyclophosphamide\n")
+    result = runner.invoke(app, ["ask", "--json", "--file", str(questions)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["question"] for d in lines] == ["grade B particle limit in operation", "where can I park my bike",
+                                              "and in grade C?", "my patient is 70kg whats the dose of cyclophosphamide"]
+    assert "352 000" in lines[0]["answer"] and lines[1]["status"] == "declined"
+    assert "taking_as" not in lines[2]  # every line stands alone: no follow-up across lines
+    assert lines[3]["status"] == "out_of_scope" and lines[3]["quotes"] == []
+    assert set(lines[0]) >= {"answer", "status", "confidence", "citations", "quotes", "index_version"}
+    piped = runner.invoke(app, ["ask", "--json", "--file", "-"], input="what goes in a cytotoxic spill kit\n")
+    assert [json.loads(x)["citations"][0]["doc_id"] for x in piped.stdout.splitlines()] == ["fx-spills"]
+    assert runner.invoke(app, ["ask", "--file", str(tmp_path / "missing.txt")]).exit_code == 2
+    assert runner.invoke(app, ["ask"]).exit_code == 2
 
 
 def test_ask_rejects_empty_question(env):

@@ -38,12 +38,47 @@ def test_quotes_are_verbatim_source_text(kb):
 
 @pytest.mark.parametrize("question", [
     "where do i park my car at the weekend",
-    "what is the paediatric dose of paracetamol syrup",
     "how do i book annual leave",
+    "what is the shelf life of vancomycin eye drops in the fridge",
 ])
-def test_unanswerable_questions_fall_below_the_threshold(kb, question):
+def test_unanswerable_questions_are_declined(kb, question):
     result = kb.live.answerer.answer(question)
-    assert not result.answered and result.confidence < kb.settings.min_confidence
+    assert not result.answered and result.confidence < kb.live.answerer.min_confidence and result.scope is None
+
+
+@pytest.mark.parametrize("question", [
+    "what is the paediatric dose of paracetamol syrup",
+    "my patient is 70kg whats the dose of cyclophosphamide",
+    "what rate should the vanc infusion run at for the lady in bed 4",
+    "does he need premedication before his rituximab",
+])
+def test_clinical_questions_get_the_scope_guard_and_no_quote(kb, question):
+    result = kb.live.answerer.answer(question)
+    assert result.scope == "clinical" and not result.answered and result.quotes == []
+
+
+def test_a_procedure_comes_out_whole_and_in_document_order(kb):
+    result = kb.live.answerer.answer("what do i do if a bag leaks in the isolator")
+    assert result.answered and result.quotes[0].citation.doc_id == "fx-course"
+    steps = result.quotes[0].text.splitlines()
+    assert steps[0] == "If an infusion bag leaks during preparation in the isolator:"
+    assert [line[:2] for line in steps[1:]] == ["1.", "2.", "3.", "4."]
+
+
+def test_a_self_check_answer_is_quoted_with_its_question_as_context(kb):
+    result = kb.live.answerer.answer("why shouldnt a vial get pressurised")
+    assert result.answered
+    qa = next(q for q in result.quotes if q.context)
+    assert qa.context == "Why should pressure build-up in a vial be avoided?" and qa.text.startswith("Answer: Positive pressure")
+
+
+@pytest.mark.parametrize("question", ["where does a leaking bag go", "what is the glove change interval example",
+                                      "how do i change gloves", "isolator practice course"])
+def test_never_a_bare_question_heading_or_lead_in(kb, question):
+    result = kb.live.answerer.answer(question)
+    for q in result.quotes:
+        assert not q.text.endswith("?") and not q.text.endswith(":")
+        assert q.text not in ("Teaching content", "Worked examples", "Self-check questions", "Pressure in vials")
 
 
 def test_glossary_expansion_finds_the_long_form(kb):

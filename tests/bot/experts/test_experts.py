@@ -175,6 +175,19 @@ def test_terminal_escalation_from_a_declined_question(xrecords, ids, kb, built_e
     assert "homemade lip balm" in mine.text and "[open]" in mine.text
 
 
+def test_clinical_questions_are_logged_for_the_gap_report_and_never_quoted(xrecords, ids, kb, built_env, clock):
+    conv = Conversation(kb, built_env, xrecords)
+    [reply] = conv.handle(Incoming(text="what rate should the vanc infusion run at for the lady in bed 4",
+                                   user_id="tara@example.nhs.uk"))
+    assert reply.kind is ReplyKind.OUT_OF_SCOPE and not reply.quotes and reply.log_id
+    with xrecords.sessions() as s:
+        log = s.get(QuestionLog, reply.log_id)
+        assert (log.outcome, log.answer_text, log.person_id) == ("out_of_scope", "", ids["tara"])
+        items = collect(s, clock.now.replace(year=2025))
+    assert [(i.question, i.reason) for i in items] == [
+        ("what rate should the vanc infusion run at for the lady in bed 4", "clinical (out of scope)")]
+
+
 def test_gap_report_clusters_questions(xrecords, ids, clock, embedder):
     from bot.db import experts as ex_db
 
