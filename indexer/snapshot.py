@@ -26,7 +26,7 @@ from .unit_table import UnitTable
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
-FORMAT = 4
+FORMAT = 5
 
 
 class SnapshotError(Exception):

@@ -4,6 +4,7 @@ index over them, and which chunks hold each one.
     units.jsonl            one unit per line (row order = vector row order), with "chunks" and "heading"
     unit_vectors.npy       float32 (units, dim): "<heading>: <context> <text>", normalised
     heading_vectors.npy    float32 (headings, dim): "<title> > <section path>"
+    context_vectors.npy    float32 (units, dim): the self-check question or list lead-in (zeros when none)
     unit_sparse/           bm25s over "<context> <text>"
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ class UnitTable:
     heading_of: np.ndarray  # int (units,): row of each unit's heading in heading_vectors
     chunk_rows: list[list[int]]  # chunks whose text holds each unit
     sparse: SparseIndex
+    context_vectors: np.ndarray | None = None  # float32 (units, dim): the Q&A question or list lead-in; 0 if none
     chunk_units: list[list[int]] = field(default_factory=list)  # units held by each chunk
     section_units: dict[tuple, list[int]] = field(default_factory=dict)  # (doc, section, start) → unit rows
 
@@ -53,6 +55,7 @@ class UnitTable:
                 fh.write(json.dumps({**u.to_dict(), "chunks": chunks, "heading": h}, ensure_ascii=False) + "\n")
         np.save(folder / "unit_vectors.npy", self.vectors)
         np.save(folder / "heading_vectors.npy", self.heading_vectors)
+        np.save(folder / "context_vectors.npy", self.context_vectors)
         self.sparse.save(folder / "unit_sparse")
 
     @classmethod
@@ -66,7 +69,8 @@ class UnitTable:
                     heading_of.append(row.pop("heading"))
                     units.append(Unit(**row))
         table = cls(units, np.load(folder / "unit_vectors.npy"), np.load(folder / "heading_vectors.npy"),
-                    np.array(heading_of, dtype=np.int64), chunk_rows, SparseIndex.load(folder / "unit_sparse"))
+                    np.array(heading_of, dtype=np.int64), chunk_rows, SparseIndex.load(folder / "unit_sparse"),
+                    np.load(folder / "context_vectors.npy"))
         table.attach(n_chunks)
         return table
 
@@ -118,8 +122,16 @@ def build_unit_table(units: list[Unit], chunks: list[Chunk], embed: Embed, progr
         vectors = np.zeros((0, 384), dtype=np.float32)
         h_vectors = np.zeros((0, 384), dtype=np.float32)
     heading_of = np.array([index[heading_text(u, titles.get(u.doc_id, ""))] for u in units], dtype=np.int64)
+    with_context = [i for i, u in enumerate(units) if u.context and u.kind in ("qa", "list_item", "list")]
+    contexts = list(dict.fromkeys(units[i].context for i in with_context))
+    c_vectors, c_computed = embed(contexts, progress_factory("Embedding questions and lead-ins", len(contexts)))
+    c_index = {c: i for i, c in enumerate(contexts)}
+    context_vectors = np.zeros_like(vectors, dtype=np.float32)
+    for i in with_context:
+        context_vectors[i] = c_vectors[c_index[units[i].context]]
+    computed += c_computed
     sparse = SparseIndex.build([sparse_text(u) for u in units])
     table = UnitTable(units, vectors.astype(np.float32), h_vectors.astype(np.float32), heading_of,
-                      holding_chunks(units, chunks), sparse)
+                      holding_chunks(units, chunks), sparse, context_vectors)
     table.attach(len(chunks))
     return table, computed + h_computed

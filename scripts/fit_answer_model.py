@@ -24,7 +24,7 @@ from rich.progress import Progress  # noqa: E402
 from bot.answering.evaluation.fit import collect, cross_validate, fit  # noqa: E402
 from bot.answering.evaluation.questions import load_questions, summarise  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
-from bot.answering.model import MODEL_PATH  # noqa: E402
+from bot.answering.model import MODEL_PATH, AnswerModel  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from indexer.build import BuildConfig, build_index  # noqa: E402
 
@@ -48,7 +48,7 @@ def main() -> int:
         build_index(BuildConfig(sources=[s.knowledge_dir], index_root=s.index_dir, cache_dir=base.cache_dir,
                                 model=s.model), progress=factory)
         questions = load_questions(args.questions)
-        live = KnowledgeBase(s).live
+        live = KnowledgeBase(s, model=AnswerModel.default()).live  # features only: the model is refitted
         examples = collect(live.answerer, questions, factory("Answering questions", len(questions)))
     kw = {"C_units": args.c_units, "C_question": args.c_question}
     cv = summarise(cross_validate(examples, live.answerer, folds=args.folds, **kw))

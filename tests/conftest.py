@@ -80,7 +80,9 @@ def built_env(tmp_path_factory, corpus_dir, embedder):
     var = tmp_path_factory.mktemp("var")
     knowledge = corpus_dir.parent
     shutil.copy(GLOSSARY, knowledge / "glossary.yaml")
-    settings = Settings(knowledge_dir=knowledge, var_dir=var)
+    # The answer/decline cut is fitted on the knowledge pack (600+ documents' worth of feature ranges); this
+    # 11-document corpus gives in-scope questions lower BM25 and passage scores, so its cut is set lower.
+    settings = Settings(knowledge_dir=knowledge, var_dir=var, min_confidence=0.3)
     cfg = BuildConfig(sources=[corpus_dir], index_root=settings.index_dir, cache_dir=settings.cache_dir)
     report = build_index(cfg, embedder=embedder)
     assert report.published and not report.errors, report.errors

@@ -131,8 +131,8 @@ def eval_cmd(
     dataset: Path = typer.Argument(..., help="A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) "
                                    "or a question set YAML such as tests/eval/questions.yaml."),
     mode: str = typer.Option("hybrid", "--mode", help="bm25 | dense | hybrid | all"),
-    fusion: str = typer.Option("convex", "--fusion", help="Hybrid fusion: convex (default) or rrf."),
-    alpha: float = typer.Option(0.5, "--alpha", help="BM25 weight in convex fusion."),
+    fusion: str = typer.Option("adaptive", "--fusion", help="Hybrid fusion: adaptive (default), convex or rrf."),
+    alpha: float = typer.Option(0.5, "--alpha", help="BM25 weight in convex fusion (the cap in adaptive)."),
     folds: int = typer.Option(5, "--folds", help="Question sets: cross-validation folds (refit the answer model "
                               "without each fold); 0 = only the shipped model."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
@@ -143,8 +143,8 @@ def eval_cmd(
     from indexer.embedding import Embedder
 
     modes = ["bm25", "dense", "hybrid"] if mode == "all" else [mode]
-    if any(m not in ("bm25", "dense", "hybrid") for m in modes) or fusion not in ("convex", "rrf"):
-        console.print("[red]--mode must be bm25, dense, hybrid or all; --fusion convex or rrf[/]")
+    if any(m not in ("bm25", "dense", "hybrid") for m in modes) or fusion not in ("adaptive", "convex", "rrf"):
+        console.print("[red]--mode must be bm25, dense, hybrid or all; --fusion adaptive, convex or rrf[/]")
         raise typer.Exit(2)
     s = settings()
     if dataset.is_file() and dataset.suffix in (".yaml", ".yml"):

@@ -57,12 +57,15 @@ def _covers(a: Unit, b: Unit) -> bool:
 
 class Answerer:
     def __init__(self, retriever: Retriever, chunks: list[Chunk], units: UnitTable, model: AnswerModel | None = None,
-                 min_confidence: float | None = None, max_units: int = 3, margin: float = 1.0, clock=None):
+                 min_confidence: float | None = None, max_units: int = 3, margin: float = 1.0,
+                 section_margin: float = 3.0, max_chars: int = 1200, clock=None):
         self.retriever, self.chunks, self.units = retriever, chunks, units
         self.model = model or AnswerModel.load()
         self.min_confidence = self.model.threshold if min_confidence is None else min_confidence
         self.max_units = max_units
-        self.margin = margin  # further units within this logit of the best one are quoted too
+        self.margin = margin  # further units of the same document within this logit of the best are quoted too
+        self.section_margin = section_margin  # … and of the same section within this one
+        self.max_chars = max_chars  # no further unit once the answer is this long
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.features = FeatureBuilder(retriever, chunks, units)
         self._meta = {}
@@ -80,8 +83,13 @@ class Answerer:
         if threshold is None:
             threshold = self.min_confidence if model is self.model else model.threshold
         chunks = [self.chunks[h.row] for h in cand.hits]
+        p_clinical = model.p_clinical(cand.qv)
+        if p_clinical >= model.clinical_threshold:
+            return AnswerResult([], 0.0, False, cand.hits, chunks, scope="clinical", qtype=cand.qtype)
         scores = model.rank(cand.X)
         confidence = round(model.p_answerable(self.features.question_vector(cand, scores)), 3)
+        if p_clinical >= model.clinical_decline:  # looks clinical: never a quote, but not certain enough to refuse
+            confidence = min(confidence, round(threshold - 0.001, 3))
         if not len(scores):
             return AnswerResult([], 0.0, False, cand.hits, chunks, qtype=cand.qtype)
         order = np.argsort(-scores, kind="stable")
@@ -102,10 +110,15 @@ class Answerer:
                          if U[r].kind == "list" and U[r].context == best.context and best.text in U[r].text), best)
         chosen = [best]
         for i in order[1:]:
-            if len(chosen) >= self.max_units or scores[i] < scores[order[0]] - self.margin:
+            gap = scores[order[0]] - scores[i]
+            if len(chosen) >= self.max_units or gap > max(self.margin, self.section_margin):
                 break
             u = U[int(cand.rows[i])]
-            if u.doc_id != best.doc_id or any(_covers(c, u) or _covers(u, c) for c in chosen):
+            same_section = section_key(u) == section_key(best)
+            if gap > (self.section_margin if same_section else self.margin) or u.doc_id != best.doc_id:
+                continue
+            if any(_covers(c, u) or _covers(u, c) for c in chosen) or \
+                    sum(len(c.quote) for c in chosen) + len(u.quote) > self.max_chars:
                 continue
             chosen.append(u)
         first = chosen[0]  # the best unit leads; others from its section follow in document order

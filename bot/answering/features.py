@@ -8,6 +8,7 @@ dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per ca
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,19 +24,22 @@ from .vocabulary import Vocabulary
 
 PASSAGES = 10
 GLOBAL = 30
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)?")
 _DIGIT = np.vectorize(lambda t: any(ch.isdigit() for ch in t), otypes=[bool])
 
 UNIT_FEATURES = (
     ["dense_unit", "dense_heading", "dense_gap", "bm25_norm", "bm25_log", "coverage", "coverage_heading",
      "idf_coverage", "chunk_score", "chunk_rank", "section_retrieved", "has_number", "number_wanted",
-     "position", "first_in_section", "log_length", "in_examples", "course"]
+     "position", "first_in_section", "log_length", "in_examples", "course",
+     "dense_context", "section_dense_max", "doc_dense_max", "dense_rank", "bm25_rank", "bigram_coverage",
+     "numbers_matched"]
     + [f"kind_{k}" for k in KINDS]
     + [f"{k}_x_{t}" for t in QUESTION_TYPES for k in KINDS]
 )
 QUESTION_FEATURES = (
     ["top_score", "second_score", "margin", "top_dense", "best_dense", "best_passage_dense", "top_coverage",
      "top_idf_coverage", "best_idf_coverage", "rare_term_coverage", "unknown_terms", "unknown_fraction",
-     "bm25_top_log", "question_words_log"]
+     "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading"]
     + [f"type_{t}" for t in QUESTION_TYPES]
 )
 
@@ -47,9 +51,13 @@ class Candidates:
     rows: np.ndarray  # unit rows
     X: np.ndarray  # (len(rows), len(UNIT_FEATURES))
     hits: list[Hit]
+    qv: np.ndarray | None = None  # the question's embedding (for the learned clinical scope guard)
     coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
     idf_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
     dense: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    context: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    heading: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    bigrams: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rare_terms: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     content_words: int = 0
@@ -65,7 +73,10 @@ class FeatureBuilder:
         sparse = units.sparse if units.sparse.size else retriever.sparse
         self._tokens = sparse.token_lists
         texts = [f"{u.context} {u.text}" for u in units.units]
-        self.unit_terms = [set(t) for t in self._tokens(texts)] if texts else []
+        token_lists = self._tokens(texts) if texts else []
+        self.unit_terms = [set(t) for t in token_lists]
+        self.unit_bigrams = [set(zip(t, t[1:])) for t in token_lists]
+        self.unit_numbers = [set(_NUMBERS.findall(x.text)) for x in units.units]
         headings = {}
         titles = {c.doc_id: c.title for c in chunks}
         for u, h in zip(units.units, units.heading_of.tolist()):
@@ -113,7 +124,7 @@ class FeatureBuilder:
             rows.update(U.sparse.top(bm25_all, GLOBAL)[0].tolist())
         rows_arr = np.array(sorted(rows), dtype=np.int64)
         if not len(rows_arr):
-            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits)
+            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits, qv=qv)
 
         q_terms = set(self._tokens([expanded])[0])
         q_idf = sum(self.idf.get(t, self.max_idf) for t in q_terms) or 1.0
@@ -129,6 +140,25 @@ class FeatureBuilder:
             cov_h.append(len(q_terms & both) / len(q_terms) if q_terms else 0.0)
             idf_cov.append(sum(self.idf.get(t, self.max_idf) for t in q_terms & both) / q_idf)
         cov, cov_h, idf_cov = (np.array(x, dtype=np.float32) for x in (cov, cov_h, idf_cov))
+        q_tokens = self._tokens([question])[0]
+        q_bigrams = set(zip(q_tokens, q_tokens[1:]))
+        bigram = np.array([len(q_bigrams & self.unit_bigrams[r]) / len(q_bigrams) if q_bigrams else 0.0
+                           for r in rows_arr.tolist()], dtype=np.float32)
+        q_numbers = set(_NUMBERS.findall(question))
+        numbers = np.array([len(q_numbers & self.unit_numbers[r]) / len(q_numbers) if q_numbers else 0.0
+                            for r in rows_arr.tolist()], dtype=np.float32)
+        context = (U.context_vectors[rows_arr] @ qv).astype(np.float32) if U.context_vectors is not None \
+            else np.zeros(len(rows_arr), np.float32)
+        sec_max: dict[tuple, float] = {}
+        doc_max: dict[str, float] = {}
+        for r, d in zip(rows_arr.tolist(), dense.tolist()):
+            k = section_key(U.units[r])
+            sec_max[k] = max(sec_max.get(k, -1.0), d)
+            doc_max[U.units[r].doc_id] = max(doc_max.get(U.units[r].doc_id, -1.0), d)
+        section_dense = np.array([sec_max[section_key(U.units[r])] for r in rows_arr.tolist()], np.float32)
+        doc_dense = np.array([doc_max[U.units[r].doc_id] for r in rows_arr.tolist()], np.float32)
+        dense_rank = 1.0 / (1.0 + np.argsort(np.argsort(-dense, kind="stable")).astype(np.float32))
+        bm25_rank = 1.0 / (1.0 + np.argsort(np.argsort(-bm25, kind="stable")).astype(np.float32))
         c_rank = np.array([1.0 / (1 + chunk_rank[r][0]) if r in chunk_rank else 0.0 for r in rows_arr.tolist()],
                           dtype=np.float32)
         c_score = np.array([chunk_rank[r][1] if r in chunk_rank else 0.0 for r in rows_arr.tolist()], dtype=np.float32)
@@ -145,11 +175,13 @@ class FeatureBuilder:
             dense, heading, dense - dense.max(), bm25 / bmax if bmax > 0 else bm25, np.log1p(bm25), cov, cov_h, idf_cov,
             c_score, c_rank, in_section, has_number, has_number * wants_number, self.position[rows_arr],
             self.first[rows_arr], self.log_length[rows_arr], self.in_examples[rows_arr], self.course[rows_arr],
+            context, section_dense, doc_dense, dense_rank, bm25_rank, bigram, numbers,
             kinds, inter]).astype(np.float32)
         content = self.vocabulary.content_words(question)
         known = [w for w in content if self.vocabulary.known(w)]
         rare = sorted(set(known), key=lambda w: -self.vocabulary.idf(w))[:2]
-        return Candidates(question, qtype, rows_arr, X, hits, coverage=cov, idf_coverage=idf_cov, dense=dense,
+        return Candidates(question, qtype, rows_arr, X, hits, qv=qv, coverage=cov, idf_coverage=idf_cov, dense=dense,
+                          context=context, heading=heading, bigrams=bigram,
                           rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
                           unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()])
 
@@ -162,7 +194,7 @@ class FeatureBuilder:
         unknown = len(cand.unknown)
         if not len(scores):
             return np.array([0, 0, 0, 0, 0, passage_dense, 0, 0, 0, 0, unknown, unknown / n_words,
-                             math.log1p(bm25_top), math.log(n_words + 1)] + onehot, dtype=np.float32)
+                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0] + onehot, dtype=np.float32)
         order = np.argsort(-scores)
         top = int(order[0])
         second = float(scores[order[1]]) if len(order) > 1 else 0.0
@@ -171,5 +203,6 @@ class FeatureBuilder:
         return np.array([
             float(scores[top]), second, float(scores[top]) - second, float(cand.dense[top]), float(cand.dense.max()),
             passage_dense, float(cand.coverage[top]), float(cand.idf_coverage[top]), float(cand.idf_coverage.max()),
-            rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1)] + onehot,
+            rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1),
+            float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max())] + onehot,
             dtype=np.float32)

@@ -9,6 +9,7 @@ from indexer.embedding import Embedder
 from indexer.snapshot import Snapshot, current_version, load_snapshot
 
 from .answers import Answerer
+from .model import AnswerModel
 from .glossary import Glossary
 from .retrieval import Retriever
 
@@ -28,10 +29,11 @@ class KnowledgeBase:
     """Holds the live index; ``reload()`` builds the new one aside and swaps a single reference,
     so a question in flight finishes on the index it started with."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, model: AnswerModel | None = None):
         self.settings = settings
         self.embedder = embedder or Embedder(settings.model)
         self.glossary = Glossary.load(settings.glossary_path)
+        self.model = model  # None: the shipped answer model (bot/answering/answer_model.json)
         self._live: LoadedIndex | None = None
         self._lock = threading.Lock()
 
@@ -39,7 +41,7 @@ class KnowledgeBase:
         s = self.settings
         snap = load_snapshot(s.index_dir, version)
         retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
-        answerer = Answerer(retriever, snap.chunks, snap.units, min_confidence=s.min_confidence,
+        answerer = Answerer(retriever, snap.chunks, snap.units, self.model, min_confidence=s.min_confidence,
                             max_units=s.max_answer_units)
         return LoadedIndex(snap, retriever, answerer)
 

@@ -56,6 +56,9 @@ class AnswerModel:
     answerable: Linear  # P(the material answers the question)
     threshold: float  # answer when P(answerable) >= threshold
     info: dict
+    clinical: Linear | None = None  # P(about an individual patient's clinical care), over the question embedding
+    clinical_threshold: float = 0.7
+    clinical_decline: float = 0.3  # P(clinical) at or above this is never answered with a quote (declined instead)
 
     def rank(self, X: np.ndarray) -> np.ndarray:
         return self.units.logit(X) if len(X) else np.zeros(0, np.float32)
@@ -63,9 +66,16 @@ class AnswerModel:
     def p_answerable(self, q: np.ndarray) -> float:
         return float(self.answerable.probability(q)[0])
 
+    def p_clinical(self, qv: np.ndarray | None) -> float:
+        if self.clinical is None or qv is None:
+            return 0.0
+        return float(self.clinical.probability(qv)[0])
+
     def save(self, path: Path = MODEL_PATH) -> None:
         data = {"units": self.units.to_dict(), "answerable": self.answerable.to_dict(),
-                "threshold": round(self.threshold, 4), "info": self.info}
+                "threshold": round(self.threshold, 4), "info": self.info,
+                "clinical": self.clinical.to_dict() if self.clinical else None,
+                "clinical_threshold": self.clinical_threshold, "clinical_decline": self.clinical_decline}
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -73,8 +83,11 @@ class AnswerModel:
         if not Path(path).exists():
             return cls.default()
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        clinical = data.get("clinical")
         return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
-                   Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]), data.get("info", {}))
+                   Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]), data.get("info", {}),
+                   Linear.from_dict(clinical, clinical["features"]) if clinical else None,
+                   float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)))
 
     @classmethod
     def default(cls) -> "AnswerModel":

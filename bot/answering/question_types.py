@@ -49,25 +49,29 @@ _PATIENT = re.compile(
     r"|\b\d+(?:\.\d+)?\s?(?:kg|kilos?|kilograms?)\b|\b\d+\s?(?:years?|yrs?|yo|months?|weeks?|days?)[ -]?old\b"
     r"|\baged? \d+|\bweigh(?:s|ing)\b|\b(?:crcl|egfr|gfr|creatinine|bsa of|renal (?:function|impairment|failure)|"
     r"hepatic (?:function|impairment)|liver (?:function|impairment)|kidney (?:function|failure)|dialysis)\b"
-    r"|\b(?:he|she)(?:'s| is| has)\b", re.I)
+    r"|\b(?:he|she)(?:'s| is| has)\b|\b(?:his|her) (?:bloods|gfr|weight|renal|neuts|inr|bsa)\b", re.I)
 _CLINICAL_ACTION = re.compile(
-    r"\bdos(?:e|es|ing|age)\b|\bmg ?/ ?kg\b|\bmg/m2\b|\bhow much\b|\brate\b|\binfus(?:e|ion)\b|\bdrip\b|\bbolus\b"
-    r"|\bgive\b|\bgiven\b|\badminister\b|\bprescri\w+|\bstart(?:ed)? (?:on|her|him|them)\b|\bwithh?old\b|\bomit\b"
-    r"|\bstop (?:the|her|his|their)\b|\bswitch\w*\b|\btitrat\w+|\badjust\w*\b|\breduc\w+\b|\bincrease\b|\bpre-?med\w*"
-    r"|\bantiemetic\b|\bantibiotics?\b|\ballerg\w+|\binteract\w*|\bcontraindicat\w+|\bside effects?\b|\btreat\w*\b"
-    r"|\bmanag(?:e|ing) (?:her|his|their|the)\b|\bshould (?:he|she|they) (?:have|get|be given)\b", re.I)
+    r"\b(?:dose|dosing|dosage) (?:of|for|should|to give|adjust\w*|reduc\w*|change\w*|escalat\w*)\b|\bmg ?/ ?kg\b"
+    r"|\bmg/m2\b|\bhow much \w+ (?:should|do|can|to) (?:i|we|you|he|she|they) (?:give|have|get|take|prescribe)\b"
+    r"|\b(?:infusion|drip) rate\b|\binfuse(?:d)? over\b|\bbolus\b|\bprescri(?:be|bing)\b|\bwithh?old\b|\bomit\b"
+    r"|\btitrat\w+|\bpre-?med\w*|\bantiemetic\b|\ballerg\w+|\binteract\w*|\bcontraindicat\w+|\bside effects?\b"
+    r"|\b(?:start|keep|put) (?:him|her|them) on\b|\bshould (?:he|she|they|the patient|the baby) (?:have|get|be given|be on)\b"
+    r"|\b(?:can|could) (?:he|she|they|the patient|the baby|we) (?:still )?(?:have|get|be given|take)\b"
+    r"|\b(?:still )?give (?:him|her|them|his|her|their)\b|\bdelay (?:the|his|her|their)\b", re.I)
 _STRONGLY_CLINICAL = re.compile(
-    r"\bpre-?med(?:ication|s|icate)?\b|\b(?:infusion|drip|pump) rate\b|\brun (?:it |the \w+ )?at\b|\bml ?/ ?(?:hr|h|hour)\b"
-    r"|\bml per hour\b|\bwhat (?:dose|strength|rate)\b|\bwhat(?:'?s| is| are)? the (?:usual |normal |right |correct |max(?:imum)? |"
-    r"starting |loading |maintenance |paediatric |pediatric |adult |neonatal |renal )?dos(?:e|es|ing|age)\b|\bloading dose\b|\bmaintenance dose\b"
-    r"|\bdose (?:adjust|reduc|escalat|modif)\w*|\bdose of [a-z]+ (?:for|in|to)\b|\b(?:should|can|do|shall) (?:i|we|you) "
-    r"(?:prescribe|give|administer|withhold|omit|stop|start|restart|switch|increase|reduce)\b|\bfirst[ -]line\b"
-    r"|\bwhat (?:antibiotic|antiemetic|analgesi\w+|drug|medicine|treatment) (?:should|would|do|for)\b"
-    r"|\bis it safe to (?:give|take|use)\b|\bcan (?:he|she|they|you) (?:take|have)\b", re.I)
+    r"\bpre-?med(?:ication|s|icate)?\b|\b(?:infusion|drip|pump) rate\b|\brun (?:it |the \w+ )?at \d|\bml ?/ ?(?:hr|h|hour)\b"
+    r"|\bml per hour\b|\bwhat (?:dose|strength|rate) (?:of|should|for|do (?:i|we) give)\b"
+    r"|\bwhat(?:'?s| is| are)? the (?:usual |normal |right |correct |max(?:imum)? |starting |loading |maintenance |"
+    r"paediatric |pediatric |adult |neonatal |renal )?dos(?:e|es|ing|age) (?:of|for)\b|\bloading dose\b|\bmaintenance dose\b"
+    r"|\bdose of [a-z]+ (?:for|in|to)\b|\b(?:should|can|shall) (?:i|we|you) (?:prescribe|administer|withhold|omit|restart"
+    r"|titrate)\b|\bfirst[ -]line\b|\bwhat (?:antibiotic|antiemetic|analgesi\w+|drug|medicine|treatment) (?:should|would|do|for)\b"
+    r"|\bis it safe to (?:give|take|use) (?:him|her|them|it with)\b|\binteract(?:s|ion)? with\b|\bbreast ?feed\w*\b"
+    r"|\binr\b|\brechalleng\w+", re.I)
 # technical-services work on doses that the pack does cover: never the clinical guard's business
-_TECHNICAL = re.compile(r"\bdose[- ]band\w*|\bdose (?:calculation|check|verification|rounding)s?\b|"
+_TECHNICAL = re.compile(r"\bdose[- ]band\w*|\bbanding\b|\bdose (?:calculation|check|verification|rounding)s?\b|"
                         r"\bdose calibrator\b|\bradiation dose\b|\bdose limits?\b|\beffective dose\b|\bdosimet\w+|"
-                        r"\bcalibrat\w+|\bworksheet\b|\bdouble[- ]check\w*\b|\bsecond check\w*\b|\bdisplacement\b", re.I)
+                        r"\bclassified (?:worker|person)\b|\birr ?17\b|\bcalibrat\w+|\bconstancy\b|\bworksheet\b|"
+                        r"\bdouble[- ]check\w*\b|\bsecond check\w*\b|\bdisplacement\b|\bbroth\b|\brecall\w*\b", re.I)
 
 CLINICAL_REPLY = (
     "I can't help with an individual patient's clinical care: doses, infusion rates, prescribing and "

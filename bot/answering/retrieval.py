@@ -13,7 +13,7 @@ from indexer.sparse import SparseIndex
 from .glossary import Glossary
 
 Mode = Literal["bm25", "dense", "hybrid"]
-Fusion = Literal["convex", "rrf"]
+Fusion = Literal["adaptive", "convex", "rrf"]
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,29 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo) if hi > lo else np.ones_like(x)
 
 
+def _zscore(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    return (x - float(x.mean())) / sd if sd > 0 else np.zeros_like(x)
+
+
+AGREEMENT_K = 20  # the two top-k lists compared
+AGREEMENT_FULL = 0.15  # at this share of shared top-k documents (3 of 20) BM25 gets its full weight
+
+
 class Retriever:
     """Searches one loaded index. Read-only after construction: swap the whole object to change index.
 
-    Hybrid fusion (default ``convex``): the union of the BM25 and dense top-``candidates`` lists is
-    re-scored with *exact* BM25 and cosine scores, each min–max normalised over the union, and
-    combined as ``alpha·bm25 + (1−alpha)·dense``. ``rrf`` (reciprocal rank fusion) is kept for
-    comparison; README › Retrieval quality records both on SciFact.
+    Hybrid fusion: the union of the BM25 and dense top-``candidates`` lists is re-scored with *exact*
+    BM25 and cosine scores. ``adaptive`` (default) z-scores both over the union and weights BM25 per
+    query by how far its top 20 agree with the dense top 20: ``a = alpha · min(1, shared/20 / 0.15)``,
+    ``a·bm25 + (1−a)·dense``. When a long, chatty or noisy question makes BM25's list unrelated to the
+    dense one, BM25 stops pulling the ranking down (fixed-weight fusion then lost to dense alone).
+    ``convex`` (min–max, fixed ``alpha``) and ``rrf`` are kept for comparison; README › Retrieval
+    quality records all three.
     """
 
     def __init__(self, dense: DenseIndex, sparse: SparseIndex, embedder: Embedder,
-                 glossary: Glossary | None = None, fusion: Fusion = "convex", alpha: float = 0.5,
+                 glossary: Glossary | None = None, fusion: Fusion = "adaptive", alpha: float = 0.5,
                  candidates: int = 100, rrf_k: int = 60):
         self.dense = dense
         self.sparse = sparse
@@ -79,6 +91,11 @@ class Retriever:
             fused = np.array([
                 (1 / (self.rrf_k + b_rank[r] + 1) if r in b_rank else 0.0)
                 + (1 / (self.rrf_k + d_rank[r] + 1) if r in d_rank else 0.0) for r in rows])
+        elif self.fusion == "adaptive":
+            k = AGREEMENT_K
+            shared = len(set(b_rows[:k].tolist()) & set(d_rows[:k].tolist())) / k
+            a = self.alpha * min(1.0, shared / AGREEMENT_FULL)
+            fused = a * _zscore(bv) + (1 - a) * _zscore(dv)
         else:
             b_norm = _minmax(bv) if bv.max() > 0 else bv
             fused = self.alpha * b_norm + (1 - self.alpha) * _minmax(dv)

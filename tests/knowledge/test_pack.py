@@ -177,8 +177,15 @@ def test_question_set_resolves():
     docs = documents()
     for q in answerable:
         assert q["doc_id"] in docs, q
-        headings = {h for s in docs[q["doc_id"]][1].sections for h in s.path}
+        sections = docs[q["doc_id"]][1].sections
+        headings = {h for s in sections for h in s.path}
         assert q["section"] in headings, f"{q['question']!r}: no section {q['section']!r} in {q['doc_id']}"
+        # the fact a correct answer must contain is in the expected section (so the set can be met)
+        body = " ".join(" ".join(s.text.split()) for s in sections if q["section"] in s.path)
+        assert q.get("fact") and re.search(q["fact"], body, re.I), f"{q['id']}: fact {q.get('fact')!r} not in its section"
+    assert all(q.get("kind") in ("clinical", "near-domain", "off-topic") for q in unanswerable)
+    assert len(questions) >= 350 and len(unanswerable) >= 80
+    assert sum(q["kind"] == "clinical" for q in unanswerable) >= 25
     texts = [q["question"].lower() for q in questions]
     assert len(set(texts)) == len(texts), "duplicate questions"
     # a question that copies a heading measures nothing

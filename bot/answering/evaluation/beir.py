@@ -62,7 +62,7 @@ def load_beir(folder: Path, split: str = "test") -> BeirDataset:
 
 
 def run_beir(folder: Path, modes: list[Mode], embedder: Embedder, cache_dir: Path,
-             fusion: Fusion = "convex", alpha: float = 0.5, progress=None) -> dict:
+             fusion: Fusion = "adaptive", alpha: float = 0.5, progress=None) -> dict:
     """Index the corpus (embeddings from the shared cache) and score each mode."""
     data = load_beir(folder)
     t0 = time.perf_counter()

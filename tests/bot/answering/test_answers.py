@@ -66,7 +66,7 @@ def test_a_procedure_comes_out_whole_and_in_document_order(kb):
 
 
 def test_a_self_check_answer_is_quoted_with_its_question_as_context(kb):
-    result = kb.live.answerer.answer("why shouldnt a vial get pressurised")
+    result = kb.live.answerer.answer("why should pressure build-up in a vial be avoided?")
     assert result.answered
     qa = next(q for q in result.quotes if q.context)
     assert qa.context == "Why should pressure build-up in a vial be avoided?" and qa.text.startswith("Answer: Positive pressure")
