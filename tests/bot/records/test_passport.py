@@ -48,3 +48,70 @@ def test_reminders(records, ids, clock):
     notes = expiry_reminders(records.sessions, clock.now)
     assert sorted(n.person_id for n in notes) == sorted([ids["tara"], ids["sam"]])
     assert all("expires on" in n.text for n in notes)
+
+
+def _every_kind_of_record(records, ids, clock):
+    """Approved; changes requested then approved; rejected; approved then corrected; withdrawn; pending."""
+    s, tara, sam = records.signoffs, ids["tara"], ids["sam"]
+
+    def step():
+        clock.advance(hours=1)
+
+    ok = s.request(tara, "ASP-01", "sam@example.nhs.uk", "observed on 3 sessions").request_id
+    step(); s.decide(sam, ok, "approve")
+    again = s.request(tara, "ASP-02", "sam@example.nhs.uk", "one session").request_id
+    step(); s.decide(sam, again, "changes", "one more observed session please")
+    step(); s.request(tara, "ASP-02", "sam@example.nhs.uk", "two sessions now", ["https://ev.example/asp02"])
+    step(); s.decide(sam, again, "approve")
+    rejected = s.request(tara, "ASP-03", "sam@example.nhs.uk", "gowning qualification run").request_id
+    step(); s.decide(sam, rejected, "reject", "touched the outside of the gown with bare hands")
+    revoked = s.request(tara, "ASP-04", "sam@example.nhs.uk", "ANTT observed").request_id
+    step(); s.decide(sam, revoked, "approve")
+    step(); s.correct(sam, revoked, "signed against the wrong trainee's observation sheet")
+    withdrawn = s.request(tara, "ASP-05", "sam@example.nhs.uk", "transfer disinfection").request_id
+    step(); s.withdraw(tara, withdrawn, "asked the wrong mentor")
+    pending = s.request(tara, "ASP-06", "sam@example.nhs.uk", "isolator operation").request_id
+    return {"approved": ok, "approved after changes": again, "rejected": rejected, "revoked": revoked,
+            "withdrawn": withdrawn, "pending": pending}
+
+
+def _signatures_of(records, person_id):
+    from sqlalchemy import select
+
+    from bot.db.models import Signature, SignoffRequest
+
+    with records.sessions() as session:
+        rows = session.execute(select(Signature.id, Signature.decision, SignoffRequest.id, SignoffRequest.status)
+                               .join(SignoffRequest, Signature.request_id == SignoffRequest.id)
+                               .where(SignoffRequest.trainee_id == person_id)).all()
+    return [(sig, decision, f"SO-{req}", status) for sig, decision, req, status in rows]
+
+
+def test_passport_pdf_and_csv_list_every_request(records, ids, clock):
+    """Rejected, withdrawn and revoked requests stay on the record an inspector reads."""
+    made = _every_kind_of_record(records, ids, clock)
+    p = records.passport(ids["tara"])
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(p))).pages)
+    csv_text = render_csv(p)
+    gaps = [f"the passport {name} leaves out " + ", ".join(missing) for name, text in (("PDF", pdf_text), ("CSV", csv_text))
+            if (missing := [f"SO-{rid} ({kind})" for kind, rid in made.items() if f"SO-{rid}" not in text])]
+    assert not gaps, "; ".join(gaps)
+
+
+def test_passport_pdf_and_csv_carry_every_signature_id(records, ids, clock):
+    """Every signature in the database for the person appears, by its id, in the PDF and the CSV."""
+    _every_kind_of_record(records, ids, clock)
+    signatures = _signatures_of(records, ids["tara"])
+    assert len(signatures) == 6
+    p = records.passport(ids["tara"])
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(p))).pages)
+    rows = list(csv.DictReader(io.StringIO(render_csv(p))))
+    csv_ids = {r.get("signature_id") for r in rows}
+    gaps = []
+    for name, present in (("PDF", lambda sig: f"SIG-{sig}" in pdf_text), ("CSV", lambda sig: f"SIG-{sig}" in csv_ids)):
+        missing = [f"SIG-{sig} {decision} on {req} ({status})" for sig, decision, req, status in signatures
+                   if not present(sig)]
+        if missing:
+            gaps.append(f"the passport {name} leaves out {len(missing)} of {len(signatures)} signatures: "
+                        + ", ".join(missing))
+    assert not gaps, "\n".join(gaps)
