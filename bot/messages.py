@@ -53,7 +53,8 @@ class Quote:
 class Action:
     """A follow-up the person can take (a button on Slack/Teams, a typed command in the terminal)."""
 
-    id: str  # e.g. 'ask_expert', 'feedback_helpful'
+    id: str  # e.g. 'ask_expert', 'feedback_helpful', 'signoff_approve': unique across the product, and
+    # every adapter handles each id it can render (tests/adapters/*/test_actions.py checks it)
     label: str
     value: str = ""
 
@@ -102,3 +103,6 @@ class Notification:
     request_id: int | None = None
     actions: tuple[Action, ...] = ()
     origin: dict | None = None  # where the original question was asked (platform, channel, thread)
+    # a sign-off record's outcome, for the colour and icon adapters show:
+    # approved | changes_requested | rejected | withdrawn | revoked | expired
+    outcome: str | None = None

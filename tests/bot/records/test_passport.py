@@ -25,10 +25,14 @@ def test_passport_states_signatures_and_plan(records, ids, clock):
     assert p.pathway.startswith("Aseptic services")
 
     text = render_text(p)
-    assert "ASP-01 Hand hygiene and glove technique — signed by Sam Mentor on 27 Nov 2026, expires 27 Nov 2027" in text
+    assert ("ASP-01 Hand hygiene and glove technique — signed by Sam Mentor (Senior Pharmacy Technician, band 6) on "
+            "2026-11-27 09:00 UTC, expires 2027-11-27 09:00 UTC [SO-1]") in text
     rows = list(csv.DictReader(io.StringIO(render_csv(p))))
-    assert rows[0]["competency_id"] == "ASP-01" and rows[0]["signed_by"] == "Sam Mentor"
-    assert rows[0]["signed_at_utc"].startswith("2026-11-27T09:00:00")
+    assert [(r["competency_id"], r["event"]) for r in rows[:3]] == [("ASP-01", "requested"), ("ASP-01", "approved"),
+                                                                   ("ASP-02", "requested")]
+    signed = rows[1]
+    assert signed["signed_by"] == "Sam Mentor" and signed["signer_band"] == "6" and signed["signature_id"] == "SIG-1"
+    assert signed["signed_at_utc"].startswith("2026-11-27T09:00:00") and signed["expires_at_utc"].startswith("2027-11-27T09:00")
     pdf = render_pdf(p)
     assert pdf.startswith(b"%PDF")
     extracted = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -115,3 +119,37 @@ def test_passport_pdf_and_csv_carry_every_signature_id(records, ids, clock):
             gaps.append(f"the passport {name} leaves out {len(missing)} of {len(signatures)} signatures: "
                         + ", ".join(missing))
     assert not gaps, "\n".join(gaps)
+
+
+def test_pdf_prints_non_latin_names_and_names_the_person_on_every_numbered_page(records, ids, clock, tmp_path):
+    """The bundled DejaVu font prints Polish, Vietnamese and Greek names; long records run over pages
+    that each carry the person's name, the generation time and "page n of N"."""
+    import yaml
+
+    from bot.records.people import import_people
+
+    people = tmp_path / "more-people.yaml"
+    people.write_text(yaml.safe_dump({"people": [
+        {"name": "Nguyễn Thị Σοφία", "email": "sofia@example.nhs.uk", "job_title": "Trainee Pharmacy Technician",
+         "band": "4", "site": "Site A", "roles": ["trainee"]},
+        {"name": "Łukasz Żółć", "email": "lukasz@example.nhs.uk", "job_title": "Lead Pharmacy Technician",
+         "band": "7", "site": "Site A", "roles": ["mentor"]}]}, allow_unicode=True))
+    import_people(records.sessions, people, clock=clock)
+    sofia, lukasz = (records.person_by_email(e).id for e in ("sofia@example.nhs.uk", "lukasz@example.nhs.uk"))
+    s = records.signoffs
+    for cid in [c for c in records.framework.competencies if c.startswith("ASP-")][:10]:
+        rid = s.request(sofia, cid, "lukasz@example.nhs.uk", "observed on three sessions — “clean technique” " * 8,
+                        [f"https://evidence.example/{cid}/{n}" for n in range(3)]).request_id
+        clock.advance(minutes=30)
+        s.decide(lukasz, rid, "approve", "Zażółć gęślą jaźń")
+    p = records.passport(sofia)
+    reader = PdfReader(io.BytesIO(render_pdf(p)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, 1):
+        assert "Nguyễn Thị Σοφία" in text and "generated 2026-11-27" in text and f"page {n} of {len(pages)}" in text
+    whole = " ".join(" ".join(pages).split())  # wrapped lines joined
+    assert "Łukasz Żółć, Lead Pharmacy Technician, band 7 — assessed as competent" in whole
+    assert "Zażółć gęślą jaźń" in whole and "“clean technique”" in whole and "?" not in whole
+    assert all(f"https://evidence.example/ASP-01/{n}" in whole for n in range(3))
+    assert "expires 2027-11-27 09:30 UTC" in whole  # the first approval, with its time and zone
