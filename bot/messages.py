@@ -91,6 +91,12 @@ class Reply:
                 out.append(q.citation)
         return out
 
+    def numbered_quotes(self) -> list[tuple[int, Quote]]:
+        """Each quote with the number of its source in ``citations`` (1-based), so a reader can tell
+        which sentence came from which document section."""
+        number = {(c.doc_id, c.section): i for i, c in enumerate(self.citations, 1)}
+        return [(number[(q.citation.doc_id, q.citation.section)], q) for q in self.quotes]
+
 
 @dataclass(frozen=True)
 class Notification:

@@ -27,3 +27,23 @@ def test_signoff_form_card_is_valid_at_its_declared_version(teams):
     [attachment] = body["attachments"]
     problems = card_problems(attachment["content"])
     assert not problems, f"card version {attachment['content'].get('version')}:\n" + "\n".join(problems)
+
+
+def test_app_icons_are_the_sizes_and_colours_teams_requires(tmp_path):
+    """color.png 192×192 with a symbol on the background; outline.png 32×32, white on transparent only."""
+    import io
+
+    from PIL import Image
+
+    target = tmp_path / "teams.zip"
+    assert CliRunner().invoke(app, ["teams", "package", "--app-id", APP_ID, "-o", str(target)]).exit_code == 0
+    with zipfile.ZipFile(target) as z:
+        colour = Image.open(io.BytesIO(z.read("color.png"))).convert("RGBA")
+        outline = Image.open(io.BytesIO(z.read("outline.png")))
+    assert colour.size == (192, 192) and outline.size == (32, 32) and outline.mode == "RGBA"
+    colours = {colour.getpixel((x, y)) for x in range(192) for y in range(192)}
+    assert len(colours) > 2, "the colour icon needs a symbol, not a flat square"
+    pixels = [outline.getpixel((x, y)) for x in range(32) for y in range(32)]
+    assert all(a == 0 or (r, g, b) == (255, 255, 255) for r, g, b, a in pixels), \
+        "the outline icon may hold only white and transparency"
+    assert any(p[3] == 0 for p in pixels) and any(p[3] == 255 for p in pixels)
