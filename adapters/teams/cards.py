@@ -47,7 +47,7 @@ def teams_text(text: str) -> str:
 
 def text_blocks(text: str, **style) -> list[dict]:
     """Teams-markdown text as TextBlocks of at most TEXT_PIECE characters, split between paragraphs."""
-    return [{"type": "TextBlock", "text": piece, "wrap": True, **style}
+    return [{"type": "TextBlock", "text": piece.strip("\n"), "wrap": True, **style}
             for piece in split_text(text, TEXT_PIECE) if piece.strip()]
 
 
