@@ -284,8 +284,7 @@ class SignoffService:
             if not open_for_me:
                 last = req.signatures[-1] if req.signatures else None
                 text += f"\nStatus: {req.status.replace('_', ' ')}" + (
-                    f" ({last.decision.replace('_', ' ')} by {last.printed_name} at {fmt_time(last.signed_at)})"
-                    if last else "")
+                    f"; last signature by {last.printed_name} at {fmt_time(last.signed_at)}" if last else "")
             note = Notification(viewer.id, text, "signoff_requested", req.id,
                                 decision_actions(req.id) if open_for_me else ())
             return Outcome(True, f"{ref(req.id)} {req.competency_id} {req.status.replace('_', ' ')}.", req.id, [note],

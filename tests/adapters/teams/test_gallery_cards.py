@@ -2,6 +2,7 @@
 texts, the full framework) checked against Microsoft's published schema of its declared version,
 Teams' size and action limits, and text contrast in Teams' light and dark host configs."""
 import json
+import re
 
 import pytest
 
@@ -39,7 +40,8 @@ def card_text(contents: list[dict]) -> str:
 
 
 def norm(text: str) -> str:
-    """Words only: list marks, markdown emphasis and line breaks set aside."""
+    """Words only: list marks, markdown emphasis and links, and line breaks set aside."""
+    text = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1", text)
     return " ".join(w for w in text.replace("•", " ").replace("**", "").split() if w != "-")
 
 
