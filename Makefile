@@ -9,13 +9,14 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test bench index chat eval eval-scifact clean install help
+.PHONY: run test bench index chat eval eval-scifact clean install help screenshots
 
 help:
 	@echo "make run     set up .venv, index knowledge/ and start the assistant"
 	@echo "make test    set up .venv and run the whole test suite"
 	@echo "make bench   print indexing throughput, query latency and memory figures"
 	@echo "make eval    retrieval quality on SciFact and the knowledge-pack questions"
+	@echo "make screenshots  Teams cards (official renderer, light and dark) and passport pages in docs/screenshots/"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,9 @@ eval: $(STAMP)
 	$(VENV)/bin/techserv eval ../shared/benchmarks/scifact --mode dense
 	$(VENV)/bin/techserv eval ../shared/benchmarks/scifact --mode hybrid
 	$(VENV)/bin/techserv eval tests/eval/questions.yaml
+
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -60,7 +60,8 @@ class Quote:
 class Action:
     """A follow-up the person can take (a button on Slack/Teams, a typed command in the terminal)."""
 
-    id: str  # e.g. 'ask_expert', 'feedback_helpful'
+    id: str  # e.g. 'ask_expert', 'feedback_helpful', 'signoff_approve': unique across the product, and
+    # every adapter handles each id it can render (tests/adapters/*/test_actions.py checks it)
     label: str
     value: str = ""
 
@@ -101,6 +102,12 @@ class Reply:
                 out.append(q.citation)
         return out
 
+    def numbered_quotes(self) -> list[tuple[int, Quote]]:
+        """Each quote with the number of its source in ``citations`` (1-based), so a reader can tell
+        which sentence came from which document section."""
+        number = {(c.doc_id, c.section): i for i, c in enumerate(self.citations, 1)}
+        return [(number[(q.citation.doc_id, q.citation.section)], q) for q in self.quotes]
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -113,3 +120,6 @@ class Notification:
     request_id: int | None = None
     actions: tuple[Action, ...] = ()
     origin: dict | None = None  # where the original question was asked (platform, channel, thread)
+    # a sign-off record's outcome, for the colour and icon adapters show:
+    # approved | changes_requested | rejected | withdrawn | revoked | expired
+    outcome: str | None = None

@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.conversation import Conversation
 from bot.experts.commands import escalate
-from bot.messages import Incoming, Notification
+from bot.messages import Action, Incoming, Notification
 from bot.records.passport import render_text
 
 from . import blocks as bk
@@ -67,25 +67,29 @@ class SlackAdapter:
         for note in notes:
             origin = note.origin or {}
             if origin.get("platform") == "slack" and origin.get("channel"):
-                self.client.chat_postMessage(channel=origin["channel"], thread_ts=origin.get("thread"),
-                                             text=bk.trim(note.text, 3000), blocks=bk.notification_blocks(note))
+                self._post(bk.notification_messages(note), origin["channel"], origin.get("thread"))
                 continue
             ident = self.records.identity_of(note.person_id, "slack")
             if ident is None:
                 elsewhere.append(note)
                 continue
-            self.client.chat_postMessage(channel=ident[1], text=bk.trim(note.text, 3000),
-                                         blocks=bk.notification_blocks(note))
+            self._post(bk.notification_messages(note), ident[1])
         if elsewhere and use_fallback and self.fallback is not None:
             self.fallback(elsewhere)
         elif elsewhere:
             log.info("%d notification(s) for people without a Slack account were not delivered here", len(elsewhere))
 
-    def _ephemeral(self, channel: str | None, user: str, text: str) -> None:
-        if channel:
-            self.client.chat_postEphemeral(channel=channel, user=user, text=bk.trim(text, 3000))
-        else:
-            self.client.chat_postMessage(channel=user, text=bk.trim(text, 3000))
+    def _post(self, messages: list[dict], channel: str, thread: str | None = None) -> None:
+        for m in messages:
+            self.client.chat_postMessage(channel=channel, thread_ts=thread, text=m["text"], blocks=m["blocks"])
+
+    def _ephemeral(self, channel: str | None, user: str, text: str, code: bool = False) -> None:
+        """A private reply, whole: split over several messages when it is long (e.g. the passport)."""
+        for m in bk.text_messages(text, code):
+            if channel:
+                self.client.chat_postEphemeral(channel=channel, user=user, text=m["text"], blocks=m["blocks"])
+            else:
+                self.client.chat_postMessage(channel=user, text=m["text"], blocks=m["blocks"])
 
     # -- questions ----------------------------------------------------------------------------------
     def answer_message(self, team: str, user: str, text: str, channel: str, thread: str | None,
@@ -100,8 +104,7 @@ class SlackAdapter:
         msg = Incoming(text=text, user_id=f"{team}:{user}", platform="slack", channel=channel, thread=thread,
                        event_id=event_id)
         for reply in self.conversation.handle(msg):
-            self.client.chat_postMessage(channel=channel, thread_ts=thread, text=bk.fallback_text(reply),
-                                         blocks=bk.reply_blocks(reply))
+            self._post(bk.reply_messages(reply), channel, thread)
             self.deliver(reply.notifications)
 
     def _register(self) -> None:
@@ -137,7 +140,7 @@ class SlackAdapter:
             ack()
             person = self.person(command["team_id"], command["user_id"]) if self._allowed_team(command.get("team_id")) else None
             text = render_text(self.records.passport(person.id)) if person else UNKNOWN_USER
-            self._ephemeral(command["channel_id"], command["user_id"], f"```{text}```" if person else text)
+            self._ephemeral(command["channel_id"], command["user_id"], text, code=person is not None)
 
         @app.command("/signoff")
         def on_signoff(ack, command, client):
@@ -157,7 +160,7 @@ class SlackAdapter:
                 return
             comps = [(c.id, c.title) for c in self.records.framework.competencies.values()]
             client.views_open(trigger_id=command["trigger_id"],
-                              view=bk.signoff_modal(comps, json.dumps({"channel": command["channel_id"]})))
+                              view=bk.signoff_modal(comps, bk.metadata(channel=command["channel_id"])))
 
         @app.view("signoff_request")
         def on_signoff_submit(ack, body, view):
@@ -166,7 +169,8 @@ class SlackAdapter:
             values = view["state"]["values"]
             competency = values["competency"]["value"]["selected_option"]["value"]
             mentor_user = values["mentor"]["value"]["selected_user"]
-            evidence = values["evidence"]["value"].get("value") or ""
+            evidence = (values["evidence"]["value"].get("value") or "") + "\n" + (
+                (values.get("links") or {}).get("value", {}).get("value") or "")
             trainee, mentor = self.person(team, user), self.person(team, mentor_user)
             if trainee is None:
                 self._ephemeral(None, user, UNKNOWN_USER)
@@ -182,7 +186,7 @@ class SlackAdapter:
             self.deliver(out.notifications)
 
         def decide(body, decision: str, reason: str, request_id: int, channel: str | None, ts: str | None,
-                   original: str, event_key: str):
+                   event_key: str):
             team, user = body["team"]["id"], body["user"]["id"]
             if not self._allowed_team(team):
                 self._ephemeral(channel, user, "This request belongs to another Slack workspace.")
@@ -194,38 +198,50 @@ class SlackAdapter:
             out = self.records.signoffs.decide(person.id, request_id, decision, reason, platform="slack",
                                                event_id=event_key)
             if out.ok and channel and ts and not out.message.startswith("Already recorded"):
-                self.client.chat_update(channel=channel, ts=ts, text=out.message,
-                                        blocks=bk.decided_blocks(original, f"✅ {out.message}"))
+                request = self.records.signoffs.request_note(person.id, request_id)
+                if request.ok:  # the request whole, from the record, with this decision's own icon
+                    self.client.chat_update(channel=channel, ts=ts, text=bk.fallback(out.message),
+                                            blocks=bk.decided_blocks(request.notifications[0], out.status, out.message))
             self._ephemeral(channel, user, out.message)
             self.deliver(out.notifications)
 
-        @app.action("signoff_approve")
         def on_approve(ack, body, action):
             ack()
             msg = body.get("message", {})
             decide(body, "approve", "", int(action["value"]), body.get("channel", {}).get("id"), msg.get("ts"),
-                   (msg.get("blocks") or [{}])[0].get("text", {}).get("text", msg.get("text", "")),
                    f"{body['team']['id']}:{action['action_ts']}")
 
-        @app.action(re.compile(r"^signoff_(changes|reject)$"))
         def on_needs_reason(ack, body, action, client):
             ack()
             msg = body.get("message", {})
-            meta = {"request_id": int(action["value"]), "decision": action["action_id"].split("_", 1)[1],
-                    "channel": body.get("channel", {}).get("id"), "ts": msg.get("ts"),
-                    "original": (msg.get("blocks") or [{}])[0].get("text", {}).get("text", "")[:1500]}
-            title = "Request changes" if meta["decision"] == "changes" else "Not yet competent"
-            client.views_open(trigger_id=body["trigger_id"], view=bk.reason_modal("signoff_reason", title, json.dumps(meta)))
+            decision = action["action_id"].split("_", 1)[1]
+            meta = bk.metadata(request_id=int(action["value"]), decision=decision,
+                               channel=body.get("channel", {}).get("id"), ts=msg.get("ts"))
+            title = "Request changes" if decision == "changes" else "Not yet competent"
+            client.views_open(trigger_id=body["trigger_id"], view=bk.reason_modal("signoff_reason", title, meta))
+
+        def on_open(ack, body, action):
+            """A reminder's "Open SO-n": the request whole, with its decision buttons while it waits."""
+            ack()
+            user, channel = body["user"]["id"], body.get("channel", {}).get("id")
+            person = self.person(body["team"]["id"], user) if self._allowed_team(body["team"]["id"]) else None
+            if person is None:
+                self._ephemeral(channel, user, UNKNOWN_USER)
+                return
+            out = self.records.signoffs.request_note(person.id, int(action["value"]))
+            if not out.ok:
+                self._ephemeral(channel, user, out.message)
+                return
+            self._post(bk.notification_messages(out.notifications[0]), channel or user)
 
         @app.view("signoff_reason")
         def on_reason(ack, body, view):
             ack()
             meta = json.loads(view["private_metadata"])
             reason = view["state"]["values"]["reason"]["value"]["value"] or ""
-            decide(body, meta["decision"], reason, meta["request_id"], meta["channel"], meta["ts"], meta["original"],
+            decide(body, meta["decision"], reason, meta["request_id"], meta["channel"], meta["ts"],
                    f"{body['team']['id']}:view:{view['id']}")
 
-        @app.action(re.compile(r"^feedback_(helpful|not_helpful)$"))
         def on_feedback(ack, body, action):
             ack()
             person = self.person(body["team"]["id"], body["user"]["id"])
@@ -234,7 +250,6 @@ class SlackAdapter:
             out = self.records.feedback.rate(person.id, int(action["value"]), action["action_id"] == "feedback_helpful")
             self._ephemeral(body.get("channel", {}).get("id"), body["user"]["id"], out.message)
 
-        @app.action("ask_expert")
         def on_ask_expert(ack, body, action):
             ack()
             team, user = body["team"]["id"], body["user"]["id"]
@@ -246,7 +261,7 @@ class SlackAdapter:
             channel = body.get("channel", {}).get("id")
             origin = {"platform": "slack", "channel": channel, "thread": msg.get("thread_ts") or msg.get("ts")}
             out = escalate(self.conversation, person.id, action["value"], origin)
-            self.client.chat_postMessage(channel=channel, thread_ts=origin["thread"], text=out.message)
+            self._post(bk.text_messages(out.message), channel, origin["thread"])
             self.deliver(out.notifications)
 
         def on_record_button(ack, body, action):
@@ -262,14 +277,19 @@ class SlackAdapter:
         record_buttons = {"escalation_claim": self.records.experts.claim,
                           "escalation_publish": self.records.verified.publish,
                           "escalation_close": self.records.experts.close}
-        app.action(re.compile(f"^({'|'.join(record_buttons)})$"))(on_record_button)
 
-        @app.action("escalation_answer")
         def on_answer_button(ack, body, action, client):
             ack()
-            meta = json.dumps({"escalation_id": int(action["value"])})
             client.views_open(trigger_id=body["trigger_id"],
-                              view=bk.reason_modal("escalation_answer", "Answer the question", meta, "Your answer"))
+                              view=bk.answer_modal(bk.metadata(escalation_id=int(action["value"]))))
+
+        # every button the renderers can emit, and the listener for it (tests/adapters/slack/test_actions.py)
+        self.actions = {"signoff_approve": on_approve, "signoff_changes": on_needs_reason, "signoff_reject": on_needs_reason,
+                        "signoff_open": on_open, "feedback_helpful": on_feedback, "feedback_not_helpful": on_feedback,
+                        "ask_expert": on_ask_expert, "escalation_answer": on_answer_button,
+                        **{aid: on_record_button for aid in record_buttons}}
+        for action_id, listener in self.actions.items():
+            app.action(action_id)(listener)
 
         @app.view("escalation_answer")
         def on_answer(ack, body, view):
@@ -278,12 +298,12 @@ class SlackAdapter:
             if person is None:
                 return
             esc = json.loads(view["private_metadata"])["escalation_id"]
-            out = self.records.experts.answer(person.id, esc, view["state"]["values"]["reason"]["value"]["value"] or "")
-            self.client.chat_postMessage(channel=body["user"]["id"], text=out.message, blocks=[
-                {"type": "section", "text": {"type": "mrkdwn", "text": bk.trim(out.message)}},
-                *([{"type": "actions", "elements": [{"type": "button", "action_id": "escalation_publish", "value": str(esc),
-                                                      "text": {"type": "plain_text", "text": "Publish as verified answer"}}]}]
-                  if out.ok else [])])
+            values = view["state"]["values"]
+            parts = [values["reason"]["value"].get("value") or "", (values.get("more") or {}).get("value", {}).get("value") or ""]
+            out = self.records.experts.answer(person.id, esc, "\n\n".join(p.strip() for p in parts if p and p.strip()))
+            publish = [Action("escalation_publish", "Publish as verified answer", str(esc))] if out.ok else []
+            self._post(bk.messages(bk.sections(bk.escape(out.message)) + bk.actions(publish), out.message),
+                       body["user"]["id"])
             self.deliver(out.notifications)
 
         @app.event("app_home_opened")
@@ -291,16 +311,20 @@ class SlackAdapter:
             team, user = body.get("team_id"), event["user"]
             person = self.person(team, user) if self._allowed_team(team) else None
             if person is None:
-                sections = [("Welcome", UNKNOWN_USER)]
+                sections = [("Welcome", bk.sections(bk.escape(UNKNOWN_USER)))]
             else:
                 pending = self.records.signoffs.pending(person.id)
                 escalations = self.records.experts.assigned(person.id)
+                waiting = [{"type": "section", "text": {"type": "mrkdwn", "text": bk.escape(
+                    f"SO-{r.id} {r.competency_id} {r.competency_title} — {r.trainee.name}")},
+                    "accessory": bk.button(Action("signoff_open", "Open", str(r.id)))} for r in pending]
+                assigned = [b for e in escalations for b in bk.sections(bk.escape(
+                    f"E-{e.id} [{e.status}] {e.question}\nClaim by {e.deadline_at:%Y-%m-%d %H:%M} UTC"))]
                 sections = [
-                    ("Your skills passport and training plan", f"```{bk.trim(render_text(self.records.passport(person.id)), 2700)}```"),
-                    ("Sign-offs waiting for your decision", "\n".join(
-                        f"SO-{r.id} {r.competency_id} {r.competency_title}" for r in pending) or "None."),
-                    ("Escalations assigned to you", "\n".join(
-                        f"E-{e.id} [{e.status}] {e.question}" for e in escalations) or "None."),
+                    ("Sign-offs waiting for your decision", waiting or bk.sections("None.")),
+                    ("Escalations assigned to you", assigned or bk.sections("None.")),
+                    ("Your skills passport and training plan", bk.code_sections(render_text(self.records.passport(person.id)))),
                 ]
-            self.client.views_publish(user_id=user, view=bk.home_view(sections))
+            more = "type `/passport` for the whole passport, `/pending` and `my escalations` for the lists."
+            self.client.views_publish(user_id=user, view=bk.home_view(sections, more))
 

@@ -15,7 +15,6 @@ from botbuilder.schema import Activity, ConversationReference
 from bot.conversation import Conversation
 from bot.experts.commands import escalate
 from bot.messages import Incoming, Notification
-from bot.records.passport import render_text
 
 from . import cards
 
@@ -40,6 +39,12 @@ class TechServTeamsBot(ActivityHandler):
         self.allowed_tenants = allowed_tenants or set()
         self.adapter = None  # set by the app, for proactive messages
         self.fallback = None  # sync callable for people not reachable in Teams (e.g. the Slack adapter)
+        # every button the cards can carry, and its handler (tests/adapters/teams/test_actions.py)
+        self.actions = {"signoff_submit": self._submit_signoff, "signoff_approve": self._decide,
+                        "signoff_changes": self._decide, "signoff_reject": self._decide, "signoff_open": self._open,
+                        "feedback_helpful": self._feedback, "feedback_not_helpful": self._feedback,
+                        "ask_expert": self._ask_expert, "escalation_claim": self._claim,
+                        "escalation_answer": self._answer, "escalation_close": self._close}
 
     # -- identity --------------------------------------------------------------------------------------
     async def person(self, turn: TurnContext):
@@ -88,47 +93,68 @@ class TechServTeamsBot(ActivityHandler):
                        channel=activity.conversation.id, thread=activity.reply_to_id, event_id=activity.id)
         replies = await asyncio.to_thread(self.conversation.handle, msg)
         for reply in replies:
-            await turn.send_activity(MessageFactory.attachment(cards.reply_card(reply)))
+            for attachment in cards.reply_cards(reply):
+                await turn.send_activity(MessageFactory.attachment(attachment))
             await self.deliver(reply.notifications)
 
     async def on_card_action(self, turn: TurnContext, person, value: dict) -> None:
-        action, target = value.get("action", ""), value.get("value", "")
-        records = self.records
-        if action == "signoff_submit":
-            evidence = (value.get("evidence") or "").split()
-            links = [w for w in evidence if w.startswith(("http://", "https://"))]
-            out = await asyncio.to_thread(records.signoffs.request, person.id, value.get("competency", ""),
-                                          value.get("mentor", ""), " ".join(w for w in evidence if w not in links),
-                                          links, "teams")
-        elif action in ("signoff_approve", "signoff_changes", "signoff_reject"):
-            decision = action.split("_", 1)[1]
-            out = await asyncio.to_thread(records.signoffs.decide, person.id, int(target), decision,
-                                          value.get("reason", ""), "teams", turn.activity.id)
-            if out.ok and turn.activity.reply_to_id:
-                updated = MessageFactory.attachment(cards.decided_card(f"SO-{target}", out.message))
-                updated.id = turn.activity.reply_to_id
-                await turn.update_activity(updated)
-        elif action in ("feedback_helpful", "feedback_not_helpful") and str(target).isdigit():
-            out = await asyncio.to_thread(records.feedback.rate, person.id, int(target), action == "feedback_helpful")
-        elif action == "ask_expert":
-            origin = {"platform": "teams", "person_id": person.id}
-            out = await asyncio.to_thread(escalate, self.conversation, person.id, target, origin)
-        elif action == "escalation_claim":
-            out = await asyncio.to_thread(records.experts.claim, person.id, int(target))
-        elif action == "escalation_answer":
-            out = await asyncio.to_thread(records.experts.answer, person.id, int(target), value.get("answer", ""))
-        elif action == "escalation_close":
-            out = await asyncio.to_thread(records.experts.close, person.id, int(target))
-        elif action == "passport":
-            text = await asyncio.to_thread(lambda: render_text(records.passport(person.id)))
-            await turn.send_activity(MessageFactory.attachment(cards.card([{"type": "TextBlock", "text": text,
-                                                                            "wrap": True, "fontType": "Monospace"}])))
-            return
-        else:
+        handler = self.actions.get(value.get("action", ""))
+        if handler is None:
             await turn.send_activity("That button is not recognised any more; please try again.")
+            return
+        out = await handler(turn, person, value.get("action"), value.get("value", ""), value)
+        if out is None:
             return
         await turn.send_activity(out.message)
         await self.deliver(out.notifications)
+
+    # -- card buttons (each returns the outcome to tell the clicker, or None when it answered itself) ----
+    async def _submit_signoff(self, turn, person, action, target, value):
+        words = f"{value.get('evidence') or ''}\n{value.get('links') or ''}".split()
+        links = [w for w in words if w.startswith(("http://", "https://"))]
+        return await asyncio.to_thread(self.records.signoffs.request, person.id, value.get("competency", ""),
+                                       value.get("mentor", ""), " ".join(w for w in words if w not in links), links,
+                                       "teams")
+
+    async def _decide(self, turn, person, action, target, value):
+        decision = action.split("_", 1)[1]
+        out = await asyncio.to_thread(self.records.signoffs.decide, person.id, int(target), decision,
+                                      value.get("reason", ""), "teams", turn.activity.id)
+        if out.ok and turn.activity.reply_to_id and not out.message.startswith("Already recorded"):
+            request = await asyncio.to_thread(self.records.signoffs.request_note, person.id, int(target))
+            if request.ok:  # the request whole, from the record, with the outcome's own colour and icon
+                updated = MessageFactory.attachment(cards.decided_card(request.notifications[0], out.status, out.message))
+                updated.id = turn.activity.reply_to_id
+                await turn.update_activity(updated)
+        return out
+
+    async def _open(self, turn, person, action, target, value):
+        """A reminder's "Open SO-n": the request card, with its buttons while it waits for a decision."""
+        out = await asyncio.to_thread(self.records.signoffs.request_note, person.id, int(target))
+        if not out.ok:
+            return out
+        for attachment in cards.notification_cards(out.notifications[0]):
+            await turn.send_activity(MessageFactory.attachment(attachment))
+        return None
+
+    async def _feedback(self, turn, person, action, target, value):
+        if not str(target).isdigit():
+            await turn.send_activity("That answer can no longer be rated.")
+            return None
+        return await asyncio.to_thread(self.records.feedback.rate, person.id, int(target), action == "feedback_helpful")
+
+    async def _ask_expert(self, turn, person, action, target, value):
+        origin = {"platform": "teams", "person_id": person.id}
+        return await asyncio.to_thread(escalate, self.conversation, person.id, target, origin)
+
+    async def _claim(self, turn, person, action, target, value):
+        return await asyncio.to_thread(self.records.experts.claim, person.id, int(target))
+
+    async def _answer(self, turn, person, action, target, value):
+        return await asyncio.to_thread(self.records.experts.answer, person.id, int(target), value.get("answer", ""))
+
+    async def _close(self, turn, person, action, target, value):
+        return await asyncio.to_thread(self.records.experts.close, person.id, int(target))
 
     # -- proactive delivery ----------------------------------------------------------------------------
     async def deliver(self, notes: list[Notification], use_fallback: bool = True) -> None:
@@ -139,10 +165,11 @@ class TechServTeamsBot(ActivityHandler):
                 elsewhere.append(note)
                 continue
             reference = ConversationReference().deserialize(json.loads(raw))
-            attachment = cards.notification_card(note)
+            attachments = cards.notification_cards(note)
 
-            async def send(turn: TurnContext, attachment=attachment):
-                await turn.send_activity(MessageFactory.attachment(attachment))
+            async def send(turn: TurnContext, attachments=attachments):
+                for attachment in attachments:
+                    await turn.send_activity(MessageFactory.attachment(attachment))
 
             await self.adapter.continue_conversation(reference, send, self.app_id)
         if elsewhere and use_fallback and self.fallback is not None:

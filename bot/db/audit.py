@@ -68,3 +68,12 @@ def iter_events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
 def events_for(session: Session, entity: str, entity_id: str) -> list[AuditEvent]:
     return list(session.execute(select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
                                 .order_by(AuditEvent.id)).scalars())
+
+
+def events_for_entities(session: Session, entity: str, entity_ids: list[str]) -> list[AuditEvent]:
+    """Every event of these entities, oldest first (e.g. the history of a person's sign-off requests)."""
+    if not entity_ids:
+        return []
+    return list(session.execute(select(AuditEvent).where(AuditEvent.entity == entity,
+                                                         AuditEvent.entity_id.in_([str(i) for i in entity_ids]))
+                                .order_by(AuditEvent.id)).scalars())

@@ -90,6 +90,8 @@ class Signature(Base):
     signer_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     printed_name: Mapped[str] = mapped_column(String(200))
     job_title: Mapped[str] = mapped_column(String(200))
+    # the signer's band when they signed (NULL on signatures made before migration 0007 recorded it)
+    signer_band: Mapped[str | None] = mapped_column(String(8), nullable=True)
     decision: Mapped[str] = mapped_column(String(30))  # approved | changes_requested | rejected | correction
     meaning: Mapped[str] = mapped_column(String(200))  # e.g. "assessed as competent"
     reason: Mapped[str] = mapped_column(Text, default="")

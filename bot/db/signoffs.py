@@ -79,7 +79,8 @@ def pending_created_before(session: Session, cutoff: dt.datetime) -> list[Signof
 
 def requests_for_trainee(session: Session, trainee_id: int) -> list[SignoffRequest]:
     return list(session.execute(select(SignoffRequest).where(SignoffRequest.trainee_id == trainee_id)
-                                .options(selectinload(SignoffRequest.signatures))
+                                .options(selectinload(SignoffRequest.signatures).selectinload(Signature.signer),
+                                         selectinload(SignoffRequest.mentor), selectinload(SignoffRequest.trainee))
                                 .order_by(SignoffRequest.created_at, SignoffRequest.id)).scalars())
 
 

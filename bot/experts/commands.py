@@ -80,6 +80,12 @@ def handle_expert_command(conversation, msg: Incoming, name: str, m) -> Reply:
     return _reply(records.verified.retire(person.id, target, rest))  # retire
 
 
+def _excerpt(text: str, limit: int = 300) -> str:
+    """A passage shown to the expert as context: cut between words, and the cut marked with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def escalate(conversation, person_id: int, question: str, origin: dict | None = None):
     """Send a question to an expert with the assistant's own best passages and confidence."""
     passages, confidence, version = [], None, None
@@ -89,7 +95,7 @@ def escalate(conversation, person_id: int, question: str, origin: dict | None = 
         confidence, version = result.confidence, live.version
         for chunk in result.chunks[:3]:
             passages.append({"doc_id": chunk.doc_id, "title": chunk.title, "section": " > ".join(chunk.section),
-                             "version": chunk.version, "text": " ".join(chunk.text.split())[:300]})
+                             "version": chunk.version, "text": _excerpt(chunk.text)})
     except Exception:  # no index loaded: the expert still gets the question
         pass
     return conversation.records.experts.escalate(person_id, question, confidence, passages, version, origin)

@@ -186,7 +186,7 @@ class EscalationService:
         lines += [f"  • {p['title']} › {p['section']} (v{p['version']}): {p['text']}" for p in passages[:3]]
         lines.append(f"Please claim by {fmt_time(esc.deadline_at)} or it moves to the next expert.")
         return Notification(esc.expert_id, "\n".join(lines), "escalation_assigned", esc.id,
-                            (Action("claim", "Claim", str(esc.id)), Action("answer", "Answer", str(esc.id))))
+                            (Action("escalation_claim", "Claim", str(esc.id)), Action("escalation_answer", "Answer", str(esc.id))))
 
     def escalate(self, asker_id: int, question: str, confidence: float | None = None,
                  passages: list[dict] | None = None, index_version: str | None = None,
@@ -277,7 +277,7 @@ class EscalationService:
                                   new={"status": "answered", "answer": text})
             note = Notification(esc.asker_id, f"{expert.name} ({expert.job_title}) answered your question "
                                 f"{eref(esc.id)} “{esc.question}”:\n{text}\nReply `close {eref(esc.id)}` if this answers it.",
-                                "escalation_answered", esc.id, (Action("close", "That answers it", str(esc.id)),),
+                                "escalation_answered", esc.id, (Action("escalation_close", "That answers it", str(esc.id)),),
                                 origin=json.loads(esc.origin or "{}"))
             return Outcome(True, f"Answer sent for {eref(esc.id)}. `publish {eref(esc.id)}` adds it to the knowledge "
                                  "base as a verified answer.", esc.id, [note])

@@ -24,7 +24,7 @@ def pending_reminders(sessions: sessionmaker[Session], older_than_days: int, now
                      for r in reqs]
             notes.append(Notification(mentor_id, f"{len(reqs)} sign-off request(s) are waiting for you:\n" + "\n".join(lines),
                                       "reminder_pending", None,
-                                      tuple(Action("open_request", f"SO-{r.id}", str(r.id)) for r in reqs)))
+                                      tuple(Action("signoff_open", f"Open SO-{r.id}", str(r.id)) for r in reqs)))
     return notes
 
 
@@ -35,7 +35,7 @@ def expiry_reminders(sessions: sessionmaker[Session], now: dt.datetime, within_d
         for req in so_db.approved_expiring_before(session, now + dt.timedelta(days=within_days)):
             if req.expires_at <= now:
                 continue  # already expired: expire_due() reports those
-            when = req.expires_at.strftime("%d %b %Y")
+            when = req.expires_at.astimezone(dt.timezone.utc).strftime("%d %b %Y %H:%M UTC")
             notes.append(Notification(req.trainee_id, f"{req.competency_id} {req.competency_title} expires on {when}: "
                                       "arrange revalidation with your mentor.", "reminder_expiring", req.id))
             signer = next((s for s in reversed(req.signatures) if s.decision == "approved"), None)

@@ -52,12 +52,27 @@ def fmt_time(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def request_text(trainee: Person, competency_id: str, title: str, request_id: int, evidence: str,
+                 links: list[str]) -> str:
+    """What an assessor reads about a request: who, what, the evidence whole and every link."""
+    return (f"{trainee.name} (band {trainee.band}, {trainee.site or 'site not set'}) asks you to sign off "
+            f"{competency_id} {title} ({ref(request_id)}).\nEvidence: {evidence or '(none given)'}"
+            + (f"\nLinks:\n" + "\n".join(f"• {link}" for link in links) if links else ""))
+
+
+def decision_actions(request_id: int) -> tuple[Action, ...]:
+    return (Action("signoff_approve", "Approve", str(request_id)),
+            Action("signoff_changes", "Request changes", str(request_id)),
+            Action("signoff_reject", "Reject", str(request_id)))
+
+
 @dataclass
 class Outcome:
     ok: bool
     message: str
     request_id: int | None = None
     notifications: list[Notification] = field(default_factory=list)
+    status: str | None = None  # the request's status after the action (approved, rejected, …)
 
 
 class SignoffService:
@@ -137,13 +152,8 @@ class SignoffService:
                                            "mentor_id": mentor.id, "evidence": evidence, "links": links,
                                            "status": "requested"})
                 req_id = req.id
-            note = Notification(
-                mentor.id, f"{trainee.name} (band {trainee.band}, {trainee.site or 'site not set'}) asks you to sign off "
-                f"{comp.id} {comp.title} ({ref(req_id)}).\nEvidence: {evidence or '(none given)'}"
-                + (f"\nLinks: {' '.join(links)}" if links else ""),
-                "signoff_requested", req_id,
-                (Action("approve", "Approve", str(req_id)), Action("changes", "Request changes", str(req_id)),
-                 Action("reject", "Reject", str(req_id))))
+            note = Notification(mentor.id, request_text(trainee, comp.id, comp.title, req_id, evidence, links),
+                                "signoff_requested", req_id, decision_actions(req_id))
             return Outcome(True, f"Sign-off request {ref(req_id)} for {comp.id} {comp.title} sent to {mentor.name}.",
                            req_id, [note])
 
@@ -163,8 +173,8 @@ class SignoffService:
                                   entity_id=str(req.id), now=now, reason=reason or "withdrawn by the trainee",
                                   old={"status": before}, new={"status": "withdrawn"})
             notes = [Notification(req.mentor_id, f"{actor.name} withdrew {ref(req.id)} ({req.competency_id}).",
-                                  "signoff_withdrawn", req.id)] if req.mentor_id else []
-            return Outcome(True, f"{ref(req.id)} withdrawn.", req.id, notes)
+                                  "signoff_withdrawn", req.id, outcome="withdrawn")] if req.mentor_id else []
+            return Outcome(True, f"{ref(req.id)} withdrawn.", req.id, notes, "withdrawn")
 
     # -- assessor actions --------------------------------------------------------------------------
     def decide(self, assessor_id: int, request_id: int, decision: str, reason: str = "",
@@ -199,9 +209,10 @@ class SignoffService:
             if not so_db.transition(session, req.id, ("requested",), status, now, **extra):
                 return self._lost_race(session, req.id)
             sig = so_db.add_signature(session, request_id=req.id, signer_id=assessor.id, printed_name=assessor.name,
-                                      job_title=assessor.job_title, decision=status, meaning=meaning, reason=reason,
-                                      signed_at=now, platform=platform, platform_event_id=event_id)
-            new = {"status": status, "signature_id": sig.id, "meaning": meaning}
+                                      job_title=assessor.job_title, signer_band=assessor.band, decision=status,
+                                      meaning=meaning, reason=reason, signed_at=now, platform=platform,
+                                      platform_event_id=event_id)
+            new = {"status": status, "signature_id": sig.id, "meaning": meaning, "signer_band": assessor.band}
             if "expires_at" in extra:
                 new["expires_at"] = extra["expires_at"].isoformat()
             audit_db.append_event(session, actor=assessor, action=f"signoff.{status}", entity="signoff_request",
@@ -209,12 +220,12 @@ class SignoffService:
                                   old={"status": "requested"}, new=new)
             outcome_text = {"approved": "approved", "changes_requested": "returned for more evidence",
                             "rejected": "not approved"}[status]
-            expiry = f" It is valid until {extra['expires_at']:%d %b %Y}." if "expires_at" in extra else ""
+            expiry = f" It is valid until {fmt_time(extra['expires_at'])}." if "expires_at" in extra else ""
             note = Notification(req.trainee_id, f"{assessor.name} {outcome_text} {ref(req.id)} {req.competency_id} "
                                 f"{req.competency_title}.{expiry}" + (f"\nReason: {reason}" if reason else ""),
-                                "signoff_decided", req.id)
+                                "signoff_decided", req.id, outcome=status)
             return Outcome(True, f"{ref(req.id)} {req.competency_id} {outcome_text}; signed by {assessor.name} at "
-                                 f"{fmt_time(now)}.", req.id, [note])
+                                 f"{fmt_time(now)}.", req.id, [note], status)
 
     def _lost_race(self, session: Session, request_id: int) -> Outcome:
         req = so_db.get_request(session, request_id)
@@ -243,15 +254,41 @@ class SignoffService:
             if not so_db.transition(session, req.id, ("approved", "expired"), "revoked", now):
                 return self._lost_race(session, req.id)
             sig = so_db.add_signature(session, request_id=req.id, signer_id=actor.id, printed_name=actor.name,
-                                      job_title=actor.job_title, decision="correction",
+                                      job_title=actor.job_title, signer_band=actor.band, decision="correction",
                                       meaning="correction of an earlier signature", reason=reason, signed_at=now,
                                       platform=platform, platform_event_id=None, corrects_id=original.id)
             audit_db.append_event(session, actor=actor, action="signoff.corrected", entity="signoff_request",
                                   entity_id=str(req.id), now=now, reason=reason, old={"status": before},
                                   new={"status": "revoked", "signature_id": sig.id, "corrects": original.id})
             note = Notification(req.trainee_id, f"{actor.name} corrected {ref(req.id)} {req.competency_id}: the "
-                                f"approval is withdrawn. Reason: {reason}", "signoff_corrected", req.id)
-            return Outcome(True, f"{ref(req.id)} corrected; the original signature stays on the record.", req.id, [note])
+                                f"approval is withdrawn. Reason: {reason}", "signoff_corrected", req.id, outcome="revoked")
+            return Outcome(True, f"{ref(req.id)} corrected; the original signature stays on the record.", req.id, [note],
+                           "revoked")
+
+    def request_note(self, viewer_id: int, request_id: int) -> Outcome:
+        """The request as its assessor sees it (for a reminder's button, or a card updated after a decision):
+        the evidence whole, and the decision buttons while it is still waiting for a decision."""
+        with self.sessions() as session:
+            viewer = self._person(session, viewer_id)
+            req = so_db.get_request(session, request_id)
+            if req is None:
+                return Outcome(False, f"There is no sign-off request {ref(request_id)}.")
+            comp = self.framework.get(req.competency_id)
+            may_assess = comp is not None and not self.framework.assessor_refusal(viewer.role_set, viewer.band_level, comp)
+            if viewer.id not in (req.trainee_id, req.mentor_id) and not may_assess:
+                return Outcome(False, f"{ref(request_id)} is not yours to see: only its trainee, its mentor or an "
+                                      f"authorised assessor for {req.competency_id} can open it.")
+            text = request_text(req.trainee, req.competency_id, req.competency_title, req.id, req.evidence_text,
+                                json.loads(req.evidence_links or "[]"))
+            open_for_me = req.status == "requested" and viewer.id != req.trainee_id
+            if not open_for_me:
+                last = req.signatures[-1] if req.signatures else None
+                text += f"\nStatus: {req.status.replace('_', ' ')}" + (
+                    f"; last signature by {last.printed_name} at {fmt_time(last.signed_at)}" if last else "")
+            note = Notification(viewer.id, text, "signoff_requested", req.id,
+                                decision_actions(req.id) if open_for_me else ())
+            return Outcome(True, f"{ref(req.id)} {req.competency_id} {req.status.replace('_', ' ')}.", req.id, [note],
+                           req.status)
 
     def pending(self, assessor_id: int) -> list[SignoffRequest]:
         with self.sessions() as session:
@@ -268,5 +305,6 @@ class SignoffService:
                                           entity_id=str(req.id), now=now, reason="revalidation period ended",
                                           old={"status": "approved"}, new={"status": "expired"})
                     notes.append(Notification(req.trainee_id, f"{req.competency_id} {req.competency_title} has expired: "
-                                              "arrange revalidation with your mentor.", "signoff_expired", req.id))
+                                              "arrange revalidation with your mentor.", "signoff_expired", req.id,
+                                              outcome="expired"))
         return notes

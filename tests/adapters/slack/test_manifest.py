@@ -8,7 +8,10 @@ ROOT = Path(__file__).resolve().parents[3]
 APP = (ROOT / "adapters" / "slack" / "app.py").read_text()
 MANIFEST = yaml.safe_load((ROOT / "adapters" / "slack" / "manifest.yaml").read_text())
 
-METHOD_SCOPES = {"chat_postMessage": {"chat:write"}, "chat_postEphemeral": {"chat:write"}, "chat_update": {"chat:write"},
+# chat.postMessage answers `/ask` in whatever channel it was typed in: without chat:write.public Slack
+# answers not_in_channel for a public channel the app has not joined
+METHOD_SCOPES = {"chat_postMessage": {"chat:write", "chat:write.public"}, "chat_postEphemeral": {"chat:write"},
+                 "chat_update": {"chat:write"},
                  "users_info": {"users:read", "users:read.email"},  # the email maps Slack users to people
                  "views_open": set(), "views_publish": set()}
 EVENT_SCOPES = {"app_mention": ("app_mention", {"app_mentions:read"}), "message": ("message.im", {"im:history"}),
@@ -30,3 +33,8 @@ def test_scopes_events_and_commands_match_the_code():
     uses_interactivity = bool(re.search(r"@app\.(action|view)\(", APP))
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is uses_interactivity
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is ("app_home_opened" in events)
+
+
+def test_ask_can_answer_in_channels_the_app_has_not_joined_and_the_bot_name_is_valid():
+    assert "chat:write.public" in MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert re.fullmatch(r"[a-z0-9._-]{1,80}", MANIFEST["features"]["bot_user"]["display_name"])

@@ -125,8 +125,14 @@ def test_expert_claims_and_answers_from_cards(teams, ids):
     assert any("phosphate early" in str(b) and "conv-aad-tara" in p for m, p, b in teams.connector.calls)
 
 
-def test_oversized_cards_are_trimmed():
-    from adapters.teams.cards import CARD_LIMIT, card
+def test_oversized_content_is_split_over_cards_never_dropped():
+    """Past Teams' message size the body goes on over several cards, each saying it is part n of m."""
+    from adapters.teams import limits
+    from adapters.teams.cards import cards, size
 
-    big = card([{"type": "TextBlock", "text": "x" * 3000} for _ in range(20)])
-    assert len(__import__("json").dumps(big["content"])) <= CARD_LIMIT and big["content"]["body"]
+    body = [{"type": "TextBlock", "text": f"paragraph {i} " + "x" * 3000, "wrap": True} for i in range(20)]
+    out = cards(body)
+    assert len(out) > 1 and all(size(c["content"]) <= limits.CARD_BYTES.value for c in out)
+    texts = [b["text"] for c in out for b in c["content"]["body"]]
+    assert all(any(t.startswith(f"paragraph {i} ") for t in texts) for i in range(20))
+    assert texts[0] == f"Part 1 of {len(out)} — continued in the next message"

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from bot.db.audit import iter_events
-from bot.db.engine import current_revision, upgrade
+from bot.db.engine import current_revision, head_revision, upgrade
 from bot.records.audit import verify_chain
 
 
@@ -81,4 +81,4 @@ def test_deleted_event_breaks_the_chain(records, ids, engine):
 def test_migrations_are_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == head_revision() == "0007"

@@ -22,7 +22,7 @@ def test_request_and_approve(records, ids, clock):
     assert out.ok and out.request_id and "SO-" in out.message
     [note] = out.notifications
     assert note.person_id == ids["sam"] and "asks you to sign off ASP-01" in note.text
-    assert [a.id for a in note.actions] == ["approve", "changes", "reject"]
+    assert [a.id for a in note.actions] == ["signoff_approve", "signoff_changes", "signoff_reject"]
     assert [r.id for r in records.signoffs.pending(ids["sam"])] == [out.request_id]
 
     clock.advance(hours=2)
