@@ -116,11 +116,15 @@ class Conversation:
         reply = self.ask(question)
         if resolved:
             reply.preface = f"Taking this as: “{resolved}”"
-        if reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED):
-            self.followups.remember(place, question)
-        if reply.kind is ReplyKind.ANSWER and reply.quotes:
-            c = reply.quotes[0].citation
-            self._last_section[place] = section_ref(c.doc_id, c.section)
+        # a reply in the thread this message starts continues it too
+        places = [place] + ([(msg.platform, msg.user_id, msg.channel, msg.message_id)]
+                            if msg.thread is None and msg.message_id else [])
+        for p in places:
+            if reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED):
+                self.followups.remember(p, question)
+            if reply.kind is ReplyKind.ANSWER and reply.quotes:
+                c = reply.quotes[0].citation
+                self._last_section[p] = section_ref(c.doc_id, c.section)
         if self.records is not None and reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED, ReplyKind.OUT_OF_SCOPE):
             self._log(msg, question, reply)
         return [reply]

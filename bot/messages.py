@@ -17,6 +17,7 @@ class Incoming:
     thread: str | None = None
     event_id: str | None = None  # the platform's delivery id, for de-duplication
     user_name: str | None = None
+    message_id: str | None = None  # the platform's id of this message (a thread started from it carries it)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class SlackAdapter:
 
     # -- questions ----------------------------------------------------------------------------------
     def answer_message(self, team: str, user: str, text: str, channel: str, thread: str | None,
-                       event_id: str | None) -> None:
+                       event_id: str | None, ts: str | None = None) -> None:
         if event_id and not self.records.first_delivery("slack", event_id):
             log.info("duplicate Slack delivery %s ignored", event_id)
             return
@@ -102,7 +102,7 @@ class SlackAdapter:
             self.client.chat_postMessage(channel=channel, thread_ts=thread, text=UNKNOWN_USER)
             return
         msg = Incoming(text=text, user_id=f"{team}:{user}", platform="slack", channel=channel, thread=thread,
-                       event_id=event_id)
+                       event_id=event_id, message_id=ts)
         for reply in self.conversation.handle(msg):
             self._post(bk.reply_messages(reply), channel, thread)
             self.deliver(reply.notifications)
@@ -125,7 +125,7 @@ class SlackAdapter:
             if not self._allowed_team(body.get("team_id")):
                 return
             self.answer_message(body.get("team_id"), event["user"], event.get("text", ""), event["channel"],
-                                event.get("thread_ts"), body.get("event_id"))
+                                event.get("thread_ts"), body.get("event_id"), event.get("ts"))
 
         @app.command("/ask")
         def on_ask(ack, command):
@@ -283,10 +283,26 @@ class SlackAdapter:
             client.views_open(trigger_id=body["trigger_id"],
                               view=bk.answer_modal(bk.metadata(escalation_id=int(action["value"]))))
 
+        def on_show_section(ack, body, action):
+            """"Show the whole section": the section behind an answer, verbatim, in the answer's thread."""
+            ack()
+            msg, channel = body.get("message", {}), body.get("channel", {}).get("id")
+            reply = self.conversation.section(action["value"])
+            self._post(bk.reply_messages(reply), channel or body["user"]["id"], msg.get("thread_ts") or msg.get("ts"))
+
+        def on_signoff_start(ack, body, action, client):
+            """"Request sign-off" under a competency: the sign-off form with that competency chosen."""
+            ack()
+            comps = [(c.id, c.title) for c in self.records.framework.competencies.values()]
+            client.views_open(trigger_id=body["trigger_id"],
+                              view=bk.signoff_modal(comps, bk.metadata(channel=body.get("channel", {}).get("id")),
+                                                    selected=action["value"]))
+
         # every button the renderers can emit, and the listener for it (tests/adapters/slack/test_actions.py)
         self.actions = {"signoff_approve": on_approve, "signoff_changes": on_needs_reason, "signoff_reject": on_needs_reason,
                         "signoff_open": on_open, "feedback_helpful": on_feedback, "feedback_not_helpful": on_feedback,
                         "ask_expert": on_ask_expert, "escalation_answer": on_answer_button,
+                        "show_section": on_show_section, "signoff_start": on_signoff_start,
                         **{aid: on_record_button for aid in record_buttons}}
         for action_id, listener in self.actions.items():
             app.action(action_id)(listener)

@@ -84,10 +84,17 @@ def metadata(**values) -> str:
 
 
 # -- replies and notifications -----------------------------------------------------------------------------
+def _quote(n: int, q) -> str:
+    """A quote as a block quote (every line of a list too), its context in italics above it."""
+    lines = [f"> {escape(line)}" for line in q.text.split("\n") if line.strip()]
+    lines[-1] += f" *[{n}]*"
+    return (f"_{escape(q.context)}_\n" if q.context else "") + "\n".join(lines)
+
+
 def reply_blocks(reply: Reply) -> list[dict]:
-    blocks: list[dict] = []
+    blocks: list[dict] = context([f"_{escape(reply.preface)}_"]) if reply.preface else []
     if reply.kind is ReplyKind.ANSWER:
-        quotes = "\n".join(f"> {escape(q.text)} *[{n}]*" for n, q in reply.numbered_quotes())
+        quotes = "\n".join(_quote(n, q) for n, q in reply.numbered_quotes())
         blocks += sections(quotes)
         blocks += context([f"*[{n}]* " + ("⚠️ " if c.overdue_review else "") + link(c.url, c.label())
                            for n, c in enumerate(reply.citations, 1)])
@@ -164,11 +171,14 @@ def answer_modal(meta: str, question: str = "") -> dict:
     return _modal("escalation_answer", "Answer the question", blocks, meta)
 
 
-def signoff_modal(competencies: list[tuple[str, str]], meta: str = "") -> dict:
+def signoff_modal(competencies: list[tuple[str, str]], meta: str = "", selected: str | None = None) -> dict:
     options = [{"text": {"type": "plain_text", "text": f"{cid} {title}"[:L.OPTION_TEXT.value]}, "value": cid}
                for cid, title in competencies]
     select = {"type": "static_select", "action_id": "value", "options": options,
               "placeholder": {"type": "plain_text", "text": "Type to search the framework"}}
+    chosen = next((o for o in options if o["value"] == selected), None)
+    if chosen:  # "Request sign-off" under a competency's description opens the form with it chosen
+        select["initial_option"] = chosen
     step = L.SELECT_OPTIONS.value
     if len(options) > step:  # a static_select takes 100 options: group the rest rather than drop them
         del select["options"]

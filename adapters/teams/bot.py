@@ -44,7 +44,8 @@ class TechServTeamsBot(ActivityHandler):
                         "signoff_changes": self._decide, "signoff_reject": self._decide, "signoff_open": self._open,
                         "feedback_helpful": self._feedback, "feedback_not_helpful": self._feedback,
                         "ask_expert": self._ask_expert, "escalation_claim": self._claim,
-                        "escalation_answer": self._answer, "escalation_close": self._close}
+                        "escalation_answer": self._answer, "escalation_close": self._close,
+                        "show_section": self._show_section, "signoff_start": self._start_signoff}
 
     # -- identity --------------------------------------------------------------------------------------
     async def person(self, turn: TurnContext):
@@ -90,7 +91,8 @@ class TechServTeamsBot(ActivityHandler):
             await turn.send_activity(MessageFactory.attachment(cards.signoff_form(comps)))
             return
         msg = Incoming(text=text.strip(), user_id=f"{tenant}:{activity.from_property.aad_object_id}", platform="teams",
-                       channel=activity.conversation.id, thread=activity.reply_to_id, event_id=activity.id)
+                       channel=activity.conversation.id, thread=activity.reply_to_id, event_id=activity.id,
+                       message_id=activity.id)
         replies = await asyncio.to_thread(self.conversation.handle, msg)
         for reply in replies:
             for attachment in cards.reply_cards(reply):
@@ -155,6 +157,19 @@ class TechServTeamsBot(ActivityHandler):
 
     async def _close(self, turn, person, action, target, value):
         return await asyncio.to_thread(self.records.experts.close, person.id, int(target))
+
+    async def _show_section(self, turn, person, action, target, value):
+        """"Show the whole section": the section behind an answer, verbatim."""
+        reply = await asyncio.to_thread(self.conversation.section, str(target))
+        for attachment in cards.reply_cards(reply):
+            await turn.send_activity(MessageFactory.attachment(attachment))
+        return None
+
+    async def _start_signoff(self, turn, person, action, target, value):
+        """"Request sign-off" under a competency: the form with that competency chosen."""
+        comps = [(c.id, c.title) for c in self.records.framework.competencies.values()]
+        await turn.send_activity(MessageFactory.attachment(cards.signoff_form(comps, selected=str(target))))
+        return None
 
     # -- proactive delivery ----------------------------------------------------------------------------
     async def deliver(self, notes: list[Notification], use_fallback: bool = True) -> None:

@@ -119,10 +119,16 @@ def _source(n: int, c) -> str:
     return f"**[{n}]** " + ("⚠️ " if c.overdue_review else "") + shown
 
 
+def _quote(n: int, q) -> list[dict]:
+    context = [{"type": "TextBlock", "text": q.context, "wrap": True, "isSubtle": True}] if q.context else []
+    return context + text_blocks(teams_text(f"“{q.text}” **[{n}]**"))
+
+
 def reply_body(reply: Reply) -> list[dict]:
+    preface = [{"type": "TextBlock", "text": reply.preface, "wrap": True, "isSubtle": True}] if reply.preface else []
     if reply.kind is not ReplyKind.ANSWER:
-        return text_blocks(teams_text(reply.text))
-    body = [b for n, q in reply.numbered_quotes() for b in text_blocks(f"“{q.text}” **[{n}]**")]
+        return preface + text_blocks(teams_text(reply.text))
+    body = preface + [b for n, q in reply.numbered_quotes() for b in _quote(n, q)]
     body.append({"type": "TextBlock", "text": "Sources", "weight": "Bolder", "spacing": "Medium", "wrap": True})
     body += [{"type": "TextBlock", "text": _source(n, c), "wrap": True, "isSubtle": True, "size": "Small"}
              for n, c in enumerate(reply.citations, 1)]
@@ -169,15 +175,16 @@ def decided_card(request: Notification, status: str | None, outcome: str) -> dic
     return card(text_blocks(teams_text(request.text)) + [banner(line, style)])
 
 
-def signoff_form(competencies: list[tuple[str, str]]) -> dict:
+def signoff_form(competencies: list[tuple[str, str]], selected: str | None = None) -> dict:
     """Request a sign-off: type-ahead competency list (style `filtered`, card version 1.5), mentor
-    email, evidence and links."""
+    email, evidence and links; ``selected`` comes chosen ("Request sign-off" under a competency)."""
     choices = [{"title": f"{cid} {title}", "value": cid} for cid, title in competencies]
+    chosen = {"value": selected} if any(c["value"] == selected for c in choices) else {}
     return card([
         {"type": "TextBlock", "text": "Request a competency sign-off", "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "Input.ChoiceSet", "id": "competency", "label": "Competency", "style": "filtered",
          "placeholder": "Type to search the framework", "isRequired": True, "errorMessage": "Choose a competency",
-         "choices": choices},
+         "choices": choices, **chosen},
         {"type": "Input.Text", "id": "mentor", "label": "Mentor or assessor (email)", "style": "Email",
          "placeholder": "name@trust.nhs.uk", "isRequired": True, "errorMessage": "Give your mentor's email"},
         {"type": "Input.Text", "id": "evidence", "label": "Evidence", "isMultiline": True, "maxLength": 4000,
