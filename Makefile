@@ -12,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 .PHONY: run test bench index chat eval eval-scifact clean install help screenshots
 
 help:
-	@echo "make run     set up .venv, index knowledge/ and start the assistant"
+	@echo "make run     set up .venv, index knowledge/ and start the assistant (and the dashboard)"
 	@echo "make test    set up .venv and run the whole test suite"
 	@echo "make bench   print indexing throughput, query latency and memory figures"
 	@echo "make eval    retrieval quality on SciFact and the knowledge-pack questions"
@@ -33,8 +33,10 @@ install: $(STAMP)
 index: $(STAMP)
 	$(VENV)/bin/techserv index
 
+# examples/people.yaml goes in only on a fresh embedded database (see `techserv people import --help`)
 run: $(STAMP)
 	$(VENV)/bin/techserv index
+	$(VENV)/bin/techserv people import examples/people.yaml --first-run
 	$(VENV)/bin/techserv start
 
 chat: $(STAMP)
@@ -42,6 +44,7 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

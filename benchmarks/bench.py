@@ -1,4 +1,5 @@
-"""`make bench`: indexing throughput, warm query latency at 1k/10k/100k chunks, re-index time, memory.
+"""`make bench`: indexing throughput, warm query latency at 1k/10k/100k chunks, re-index time, the
+dashboard's cohort matrix (500 people × 70 competencies), memory.
 
 Scale runs use synthetic chunks: texts are shuffled word samples of the SciFact corpus (or the
 knowledge pack when SciFact is absent) and vectors are real embeddings of those sources plus noise,
@@ -260,10 +261,15 @@ def main() -> None:
               f"p95 {svc['answer_p95_ms']} ms")
         print(f"Hot swap: new snapshot loaded aside in {svc['swap_load_ms']} ms; {svc['in_flight_during_swap']} "
               f"question(s) in flight during it, slowest {svc['in_flight_max_ms']} ms, none failed")
+    print("Dashboard (real app under uvicorn, SQLite):", flush=True)
+    from benchmarks.dashboard import bench_matrix, report
+
+    dash = bench_matrix()
+    print(report(dash))
     print(f"Peak memory (RSS): {peak_rss_mib():.0f} MiB")
     if args.json:
         print(json.dumps({"machine": machine(), "indexing": idx, "latency": lat, "answers": ans, "service": svc,
-                          "peak_rss_mib": round(peak_rss_mib())}, indent=2))
+                          "dashboard": dash, "peak_rss_mib": round(peak_rss_mib())}, indent=2))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,32 @@ class Settings(BaseSettings):
     teams_port: int = 3978
     teams_allow_unauthenticated: bool = Field(False, description="local Bot Framework Emulator only (127.0.0.1)")
 
+    # the dashboard (techserv dashboard, and techserv serve): README › Dashboard
+    dashboard_enabled: bool = Field(True, description="start the dashboard with techserv serve")
+    dashboard_host: str = "0.0.0.0"
+    dashboard_port: int = 8090
+    dashboard_public_url: str | None = Field(None, description="the address people open, e.g. https://techserv.trust.nhs.uk "
+                                             "(the OpenID Connect redirect URI is this + /auth/callback)")
+    dashboard_secret: str | None = Field(None, description="signs session and CSRF cookies; set the same value on every "
+                                         "replica (default: a new random one per process, so restarts sign people out)")
+    dashboard_lead_scope: str = Field("site", description="what admins and leads see: site (their own) or all")
+    dashboard_session_hours: float = 8
+    dashboard_link_minutes: float = Field(15, description="lifetime of the one-time local sign-in link")
+    dashboard_oidc_issuer: str | None = Field(None, description="e.g. https://login.microsoftonline.com/<tenant>/v2.0 "
+                                              "or https://slack.com")
+    dashboard_oidc_client_id: str | None = None
+    dashboard_oidc_client_secret: str | None = None
+    dashboard_oidc_name: str = Field("your organisation", description="shown on the sign-in button")
+    dashboard_oidc_scopes: str = "openid email profile"
+    dashboard_oidc_email_claim: str = Field("email", description="the ID-token claim holding the person's email")
+    dashboard_oidc_token_auth: str = Field("client_secret_post", description="client_secret_post (Slack, Entra) or "
+                                           "client_secret_basic")
+    dashboard_oidc_pkce: bool = Field(True, description="send a PKCE challenge (RFC 7636) with the sign-in request")
+
+    @property
+    def dashboard_oidc_configured(self) -> bool:
+        return bool(self.dashboard_oidc_issuer and self.dashboard_oidc_client_id and self.dashboard_oidc_client_secret)
+
     @property
     def database_url(self) -> str:
         return self.database_url_env or f"sqlite:///{self.var_dir / 'techserv.db'}"

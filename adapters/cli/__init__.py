@@ -1,6 +1,6 @@
 """`techserv` command line, one module per command group: ``knowledge`` (index, ask, eval, status),
-``records`` (people, passport, audit, db), ``experts`` (experts, gaps) and ``platforms`` (chat, start,
-serve, doctor, teams package). This module builds the typer app and registers them in `--help` order."""
+``records`` (people, passport, audit, db), ``experts`` (experts, gaps), ``platforms`` (chat, start,
+serve, doctor, teams package) and ``dashboard``. This module builds the typer app and registers them in `--help` order."""
 from __future__ import annotations
 
 import os
@@ -11,12 +11,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import typer  # noqa: E402
 
-from . import experts, knowledge, platforms, records  # noqa: E402
+from . import dashboard, experts, knowledge, platforms, records  # noqa: E402
 
 app = typer.Typer(help="TechServ Assistant: cited answers from approved pharmacy technical services material.",
                   no_args_is_help=True, add_completion=False)
 
-for command in (knowledge.index, knowledge.ask, platforms.chat, platforms.start, platforms.serve, knowledge.status):
+for command in (knowledge.index, knowledge.ask, platforms.chat, platforms.start, platforms.serve, dashboard.dashboard,
+                knowledge.status):
     app.command()(command)
 app.command("eval")(knowledge.eval_cmd)
 app.add_typer(records.db_app, name="db")

@@ -29,19 +29,31 @@ See README › Connecting Slack and › Connecting Microsoft Teams."""
 
 
 def start() -> None:
-    """Start the assistant: `techserv serve` when Slack or Teams is configured, otherwise the terminal chat."""
+    """Start the assistant: `techserv serve` when Slack or Teams is configured, otherwise the terminal chat
+    (with the dashboard in local mode beside it)."""
     s = settings()
     if s.slack_configured or s.teams_configured:
         serve(no_scheduler=False)  # called as a function: pass every option explicitly
         return
+    from adapters.console import chat_loop
+    from adapters.delivery import Delivery
+
+    from .dashboard import start_beside
+
     console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
-    chat(as_email=None)
+    conversation = make_conversation(with_records=True, records_required=False)
+    dashboard = start_beside(s, conversation, Delivery())
+    try:
+        chat_loop(conversation, out, user=None)
+    finally:
+        if dashboard:
+            dashboard.stop()
 
 
 def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run the adapters without the jobs "
                                             "(another replica runs them).")) -> None:
-    """Run the configured chat adapters, the scheduler (nightly re-index, reminders, expiry, re-routing)
-    and the /healthz and /readyz endpoints in one process."""
+    """Run the configured chat adapters, the scheduler (nightly re-index, reminders, expiry, re-routing),
+    the dashboard and the /healthz and /readyz endpoints in one process."""
     import logging
     import signal
     import threading
@@ -58,6 +70,9 @@ def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run t
     delivery = Delivery()
     health = serve_health(conversation.kb, conversation.records, s.teams_host, s.health_port)
     console.print(f"[cyan]Health: http://{s.teams_host}:{s.health_port}/healthz and /readyz[/]")
+    from .dashboard import start_beside
+
+    dashboard = start_beside(s, conversation, delivery)
     scheduler = None
     if not no_scheduler:
         service = Service(s, conversation.kb, conversation.records, delivery)
@@ -70,6 +85,8 @@ def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run t
             scheduler.stop()
         logging.getLogger("techserv").info("shutting down: finishing answers in flight")
         conversation.drain(30)
+        if dashboard:
+            dashboard.stop()
         health.shutdown()
         raise SystemExit(0)
 

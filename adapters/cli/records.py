@@ -43,21 +43,35 @@ def audit_verify() -> None:
 
 @people_app.command("import")
 def people_import(file: Path = typer.Argument(..., help="YAML with a `people:` (or `experts:`) list."),
-                  actor: Optional[str] = typer.Option(None, "--by", help="Email of the administrator doing this.")) -> None:
-    """Add or update people (name, email, job_title, band, site, roles, pathway, pathway_role, slack, teams)."""
+                  actor: Optional[str] = typer.Option(None, "--by", help="Email of the administrator doing this."),
+                  first_run: bool = typer.Option(False, "--first-run", help="Import only into a fresh embedded database "
+                                                 "(SQLite, DATABASE_URL unset, no one registered but the expert "
+                                                 "directory); otherwise skip. `make run` uses it for the example people.")) -> None:
+    """Add or update people (name, email, job_title, band, site, roles, pathway, pathway_role, mentors, slack, teams)."""
+    from bot.db.people import count_people_outside_directory
     from bot.records.people import PeopleError, import_people
 
     if not file.exists():
         console.print(f"[red]No such file: {file}[/]")
         raise typer.Exit(2)
-    records = open_records(settings())
+    s = settings()
+    if first_run and s.database_url_env:
+        out.print(f"Skipped {file}: DATABASE_URL is set, and example people only go into the embedded SQLite database.")
+        return
+    records = open_records(s)
+    if first_run:
+        with records.sessions() as session:
+            registered = count_people_outside_directory(session)
+        if registered:
+            out.print(f"Skipped {file}: {registered} people are already registered (this is not a fresh database).")
+            return
     try:
         report = import_people(records.sessions, file, actor)
     except PeopleError as exc:
         console.print(f"[red]{exc}[/] — nothing was imported.")
         raise typer.Exit(2)
     out.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-              f"{report.identities} platform identities linked.")
+              f"{report.identities} platform identities linked, {report.assignments} mentor assignments changed.")
 
 
 @people_app.command("list")

@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import String, cast, or_, select, text
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Person
+from .models import AuditEvent, Escalation, Person, SignoffRequest
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 742_001  # pg_advisory_xact_lock key for the audit chain
@@ -77,3 +77,40 @@ def events_for_entities(session: Session, entity: str, entity_ids: list[str]) ->
     return list(session.execute(select(AuditEvent).where(AuditEvent.entity == entity,
                                                          AuditEvent.entity_id.in_([str(i) for i in entity_ids]))
                                 .order_by(AuditEvent.id)).scalars())
+
+def _concerning(person_ids: Collection[int]):
+    """Events about any of these people: done by them, about them, about their sign-off requests (as
+    trainee or mentor) or their escalations (as asker or expert)."""
+    ids = sorted(person_ids)
+    as_text = [str(i) for i in ids]
+    requests = select(cast(SignoffRequest.id, String)).where(or_(SignoffRequest.trainee_id.in_(ids),
+                                                                 SignoffRequest.mentor_id.in_(ids)))
+    escalations = select(cast(Escalation.id, String)).where(or_(Escalation.asker_id.in_(ids),
+                                                                Escalation.expert_id.in_(ids)))
+    return or_(AuditEvent.actor_id.in_(ids),
+               AuditEvent.entity.in_(("person", "expert")) & AuditEvent.entity_id.in_(as_text),
+               (AuditEvent.entity == "signoff_request") & AuditEvent.entity_id.in_(requests),
+               (AuditEvent.entity == "escalation") & AuditEvent.entity_id.in_(escalations))
+
+
+def filter_events(session: Session, *, person_id: int | None = None, within: Collection[int] | None = None,
+                  entity: str | None = None, entity_id: str | None = None, since: dt.datetime | None = None,
+                  until: dt.datetime | None = None, before_id: int | None = None, limit: int = 200) -> list[AuditEvent]:
+    """The newest events first, narrowed by person (see ``_concerning``), record, time range (UTC,
+    ``until`` exclusive) and paging (``before_id``); ``within`` limits to events concerning those people."""
+    query = select(AuditEvent)
+    if person_id is not None:
+        query = query.where(_concerning([person_id]))
+    if within is not None:
+        query = query.where(_concerning(within)) if within else query.where(AuditEvent.id < 0)
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == str(entity_id))
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.occurred_at < until)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return list(session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).scalars())

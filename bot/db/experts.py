@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Collection
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -162,3 +163,12 @@ def feedback_for(session: Session, log_id: int, person_id: int | None) -> Feedba
 def unhelpful_since(session: Session, since: dt.datetime) -> list[tuple[Feedback, QuestionLog]]:
     return list(session.execute(select(Feedback, QuestionLog).join(QuestionLog, Feedback.question_log_id == QuestionLog.id)
                                 .where(Feedback.rating == "not_helpful", Feedback.created_at >= since)).all())
+
+
+def past_deadline(session: Session, now: dt.datetime, asker_ids: Collection[int] | None = None) -> list[Escalation]:
+    """Open or claimed escalations whose deadline has passed (most overdue first)."""
+    query = select(Escalation).where(Escalation.status.in_(OPEN_ESCALATION), Escalation.deadline_at < now)
+    if asker_ids is not None:
+        query = query.where(Escalation.asker_id.in_(sorted(asker_ids)))
+    return list(session.execute(query.options(selectinload(Escalation.asker), selectinload(Escalation.expert))
+                                .order_by(Escalation.deadline_at)).scalars())

@@ -92,3 +92,8 @@ def get_state(session: Session, key: str) -> str | None:
 
     row = session.get(ServiceState, key)
     return row.value if row else None
+
+
+def recent_runs(session: Session, job: str, limit: int = 10) -> list[JobRun]:
+    """The newest runs of ``job`` first (the dashboard's re-index history)."""
+    return list(session.execute(select(JobRun).where(JobRun.job == job).order_by(JobRun.slot.desc()).limit(limit)).scalars())

@@ -263,3 +263,39 @@ class ServiceState(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class MentorAssignment(Base):
+    """A mentor's standing responsibility for a trainee (from the people YAML). Ending one sets
+    ``ended_at``; rows are never deleted, so who mentored whom, and when, stays on the record."""
+
+    __tablename__ = "mentor_assignments"
+    __table_args__ = (Index("ix_mentor_assignment_mentor", "mentor_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    # "<mentor>:<trainee>" while the assignment runs, NULL once ended: one running assignment per pair
+    active_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DocumentOwner(Base):
+    """Who is responsible for a knowledge document's upkeep (assigned from the gap report). A new
+    assignment supersedes the current one (``superseded_at``); rows are never deleted."""
+
+    __tablename__ = "document_owners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # the doc id while this is the current owner, NULL once superseded: one current owner per document
+    current_key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
+    assigned_by: Mapped[Person] = relationship(foreign_keys=[assigned_by_id])

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Collection
 
-from sqlalchemy import select, update
+from sqlalchemy import String, select, type_coerce, update
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Signature, SignoffRequest
@@ -88,4 +89,41 @@ def approved_expiring_before(session: Session, cutoff: dt.datetime) -> list[Sign
     return list(session.execute(select(SignoffRequest).where(SignoffRequest.status == "approved",
                                                              SignoffRequest.expires_at.is_not(None),
                                                              SignoffRequest.expires_at < cutoff)
+                                .order_by(SignoffRequest.expires_at)).scalars())
+
+
+# -- dashboard reads ---------------------------------------------------------------------------------------
+def matrix_cells(session: Session, trainee_ids: Collection[int]) -> list[tuple]:
+    """(trainee_id, competency_id, status, expires_at, request_id) for the requests of these trainees that
+    show in a passport (open, approved or expired), oldest (lowest id) first; plain rows, so a 500-person matrix stays fast."""
+    if not trainee_ids:
+        return []
+    # expires_at is read raw and parsed with fromisoformat: the generic DateTime processing costs more
+    # than the rest of the matrix on SQLite; PostgreSQL hands back aware datetimes either way
+    rows = session.execute(select(SignoffRequest.trainee_id, SignoffRequest.competency_id, SignoffRequest.status,
+                                  type_coerce(SignoffRequest.expires_at, String), SignoffRequest.id)
+                           .where(SignoffRequest.trainee_id.in_(sorted(trainee_ids)),
+                                  SignoffRequest.status.in_(OPEN + ("approved", "expired")))
+                           .order_by(SignoffRequest.id)).all()  # ids follow creation; sorting by time costs 40 %
+    parse, utc = dt.datetime.fromisoformat, dt.timezone.utc
+    return [(t, c, s, (parse(e).replace(tzinfo=utc) if isinstance(e, str) else e.astimezone(utc)) if e else None, i)
+            for t, c, s, e, i in rows]
+
+
+def waiting_before(session: Session, cutoff: dt.datetime, trainee_ids: Collection[int] | None = None) -> list[SignoffRequest]:
+    """Requests still waiting for the mentor's decision, made before ``cutoff`` (oldest first)."""
+    query = select(SignoffRequest).where(SignoffRequest.status == "requested", SignoffRequest.created_at < cutoff)
+    if trainee_ids is not None:
+        query = query.where(SignoffRequest.trainee_id.in_(sorted(trainee_ids)))
+    return list(session.execute(query.options(selectinload(SignoffRequest.trainee), selectinload(SignoffRequest.mentor))
+                                .order_by(SignoffRequest.created_at)).scalars())
+
+
+def approved_expiring_between(session: Session, start: dt.datetime, end: dt.datetime,
+                              trainee_ids: Collection[int] | None = None) -> list[SignoffRequest]:
+    query = select(SignoffRequest).where(SignoffRequest.status == "approved", SignoffRequest.expires_at.is_not(None),
+                                         SignoffRequest.expires_at > start, SignoffRequest.expires_at <= end)
+    if trainee_ids is not None:
+        query = query.where(SignoffRequest.trainee_id.in_(sorted(trainee_ids)))
+    return list(session.execute(query.options(selectinload(SignoffRequest.trainee), selectinload(SignoffRequest.signatures))
                                 .order_by(SignoffRequest.expires_at)).scalars())

@@ -14,7 +14,9 @@ from bot.db import audit as audit_db
 from bot.db import people as people_db
 from bot.db.models import Person
 
-ROLES = {"trainee", "mentor", "expert", "admin"}
+# lead: a training or QA lead — sees everyone in their scope on the dashboard, with no extra powers in chat
+ROLES = {"trainee", "mentor", "expert", "admin", "lead"}
+MENTOR_ROLES = {"mentor", "expert", "admin"}
 
 
 class PeopleError(Exception):
@@ -34,6 +36,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     identities: int = 0
+    assignments: int = 0  # mentor assignments started or ended
 
 
 def _identities(row: dict) -> list[tuple[str, str, str]]:
@@ -55,6 +58,7 @@ def import_people(sessions: sessionmaker[Session], path: Path, actor_email: str 
     now = clock()
     with sessions.begin() as session:
         actor = people_db.person_by_email(session, actor_email) if actor_email else None
+        mentors: dict[str, list[str]] = {}  # trainee email → mentor emails, applied once everyone exists
         for n, row in enumerate(rows, 1):
             email = str(row.get("email") or "").strip().lower()
             if not email or "@" not in email or not row.get("name"):
@@ -87,7 +91,45 @@ def import_people(sessions: sessionmaker[Session], path: Path, actor_email: str 
                     report.unchanged += 1
             for platform, tenant, user_key in _identities(row):
                 report.identities += link_identity(session, person, platform, tenant, user_key, now, actor)
+            if "mentors" in row or "mentor" in row:
+                named = row.get("mentors") if "mentors" in row else row.get("mentor")
+                named = [named] if isinstance(named, str) else list(named or [])
+                mentors[email] = [str(m).strip().lower() for m in named]
+        for email, named in mentors.items():
+            trainee = people_db.person_by_email(session, email)
+            report.assignments += set_mentors(session, trainee, named, now, actor, f"imported from {Path(path).name}")
     return report
+
+
+def set_mentors(session: Session, trainee: Person, mentor_emails: list[str], now: dt.datetime,
+                actor: Person | None, reason: str) -> int:
+    """Make ``mentor_emails`` the trainee's assigned mentors: start the missing assignments and end the
+    others, each audited (``mentor.assigned`` / ``mentor.unassigned``). Returns how many changed."""
+    wanted = {}
+    for m in mentor_emails:
+        mentor = people_db.person_by_email(session, m)
+        if mentor is None or not mentor.active:
+            raise PeopleError(f"{trainee.email} names mentor {m}, who is not registered: add them to the file "
+                              "or import them first")
+        if not mentor.role_set & MENTOR_ROLES:
+            raise PeopleError(f"{trainee.email} names {m} as mentor, but {m} has no mentor role")
+        if mentor.id == trainee.id:
+            raise PeopleError(f"{trainee.email} cannot be their own mentor")
+        wanted[mentor.id] = mentor
+    current = set(people_db.active_mentor_ids(session, trainee.id))
+    changed = 0
+    for mentor_id in sorted(set(wanted) - current):
+        people_db.start_assignment(session, mentor_id, trainee.id, now)
+        audit_db.append_event(session, actor=actor, action="mentor.assigned", entity="person",
+                              entity_id=str(trainee.id), now=now, reason=reason,
+                              new={"mentor_id": mentor_id, "mentor": wanted[mentor_id].email})
+        changed += 1
+    for mentor_id in sorted(current - set(wanted)):
+        if people_db.end_assignment(session, mentor_id, trainee.id, now):
+            audit_db.append_event(session, actor=actor, action="mentor.unassigned", entity="person",
+                                  entity_id=str(trainee.id), now=now, reason=reason, old={"mentor_id": mentor_id})
+            changed += 1
+    return changed
 
 
 def link_identity(session: Session, person: Person, platform: str, tenant: str, user_key: str,

@@ -116,6 +116,26 @@ def _teams(s: Settings) -> Check:
                                 f"{', '.join(sorted(s.teams_tenants)) or 'any'}")
 
 
+def _dashboard(s: Settings) -> Check:
+    if not s.dashboard_enabled:
+        return Check("dashboard", "off", "TECHSERV_DASHBOARD_ENABLED=false", "")
+    if not (s.dashboard_oidc_issuer or s.dashboard_oidc_client_id or s.dashboard_oidc_client_secret):
+        return Check("dashboard", "off", f"no identity provider: local mode only (127.0.0.1:{s.dashboard_port}, "
+                     "one-time link)", "README › Dashboard › Microsoft Entra ID or Sign in with Slack")
+    if not s.dashboard_oidc_configured:
+        return Check("dashboard", "fail", "set all of TECHSERV_DASHBOARD_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET",
+                     "README › Dashboard")
+    problems = []
+    if not s.dashboard_oidc_issuer.startswith("https://"):
+        problems.append("the issuer must be an https:// address")
+    if not s.dashboard_public_url:
+        problems.append("set TECHSERV_DASHBOARD_PUBLIC_URL (the redirect URI is it + /auth/callback)")
+    if not s.dashboard_secret:
+        problems.append("set TECHSERV_DASHBOARD_SECRET (the same on every replica) so restarts keep people signed in")
+    return Check("dashboard", "warn" if problems else "ok",
+                 f"OpenID Connect via {s.dashboard_oidc_issuer} on port {s.dashboard_port}", "; ".join(problems))
+
+
 def run_checks(s: Settings, now: dt.datetime | None = None) -> list[Check]:
     now = now or dt.datetime.now(dt.timezone.utc)
-    return [*_knowledge(s), _model(s), _index(s, now), _database(s), _slack(s), _teams(s)]
+    return [*_knowledge(s), _model(s), _index(s, now), _database(s), _slack(s), _teams(s), _dashboard(s)]

@@ -12,6 +12,7 @@ from bot.db import people as people_db
 from bot.db.models import Person
 from bot.experts.escalations import EscalationService, ExpertRouter, sync_experts
 from bot.experts.feedback import FeedbackService
+from bot.experts.owners import DocumentOwners
 from bot.experts.verified import VerifiedAnswers
 from bot.messages import Incoming
 from bot.records.framework import Framework
@@ -34,6 +35,7 @@ class Records:
         self.experts = EscalationService(sessions, self.router, clock, deadline_hours)
         self.verified = VerifiedAnswers(sessions, clock, require_second_expert)
         self.feedback = FeedbackService(sessions, clock)
+        self.owners = DocumentOwners(sessions, clock)
 
     def embed(self, texts: list[str]):
         if self._embed is None:

@@ -20,7 +20,7 @@ def env(tmp_path, corpus_dir, embedder, monkeypatch):
 @pytest.mark.parametrize("command", [
     [], ["index"], ["ask"], ["chat"], ["eval"], ["status"], ["start"], ["serve"], ["doctor"], ["passport"], ["gaps"],
     ["db"], ["db", "upgrade"], ["audit"], ["audit", "verify"], ["people"], ["people", "import"], ["people", "list"],
-    ["experts"], ["experts", "sync"], ["experts", "list"], ["teams"], ["teams", "package"]])
+    ["experts"], ["experts", "sync"], ["experts", "list"], ["teams"], ["teams", "package"], ["dashboard"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output

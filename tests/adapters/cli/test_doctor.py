@@ -29,7 +29,7 @@ def test_fresh_then_ready(tmp_path, corpus_dir, embedder, monkeypatch):
     assert runner.invoke(app, ["index"]).exit_code == 0  # also creates and migrates the database
     ready = states(Settings())
     assert ready["search index"].status == "ok" and ready["database"].status == "ok"
-    assert "schema revision 0007" in ready["database"].detail
+    assert "schema revision 0008" in ready["database"].detail
 
 
 def test_platform_settings_are_checked(monkeypatch, tmp_path):
@@ -46,3 +46,17 @@ def test_platform_settings_are_checked(monkeypatch, tmp_path):
     checks = states(Settings())
     assert checks["Slack"].status == "warn" and "SLACK_TEAM_ID" in checks["Slack"].fix
     assert checks["Teams"].status == "ok"
+
+
+def test_dashboard_settings_are_checked(tmp_path):
+    local = states(Settings(var_dir=tmp_path))["dashboard"]
+    assert local.status == "off" and "local mode" in local.detail
+    half = states(Settings(var_dir=tmp_path, dashboard_oidc_issuer="https://login.microsoftonline.com/t/v2.0"))
+    assert half["dashboard"].status == "fail" and "_CLIENT_ID" in half["dashboard"].detail
+    full = states(Settings(var_dir=tmp_path, dashboard_oidc_issuer="https://slack.com", dashboard_oidc_client_id="1.2",
+                           dashboard_oidc_client_secret="s"))["dashboard"]
+    assert full.status == "warn" and "TECHSERV_DASHBOARD_PUBLIC_URL" in full.fix and "TECHSERV_DASHBOARD_SECRET" in full.fix
+    ready = states(Settings(var_dir=tmp_path, dashboard_oidc_issuer="https://slack.com", dashboard_oidc_client_id="1.2",
+                            dashboard_oidc_client_secret="s", dashboard_public_url="https://techserv.example.nhs.uk",
+                            dashboard_secret="x" * 40))["dashboard"]
+    assert ready.status == "ok" and "https://slack.com" in ready.detail
