@@ -1,11 +1,12 @@
-"""Retrieval quality on the real starter pack, with the real model: a regression guard.
+"""Answer and retrieval quality on the real starter pack, with the real model: a regression guard.
 
-Floors sit a little under the figures recorded in the README so an honest change in either
-direction is visible but noise is not a failure.
+Floors sit a little under the figures recorded in the README (section "Knowledge-pack evaluation") so
+an honest change in either direction is visible but noise is not a failure. They are regression floors,
+not the issue-12 targets: the README says which targets are not met yet.
 """
 import pytest
 
-from bot.answering.evaluation.questions import evaluate_questions
+from bot.answering.evaluation.questions import MODES, evaluate_questions, render_question_report
 from bot.answering.knowledge import KnowledgeBase
 from bot.config import Settings
 from indexer.build import BuildConfig, build_index
@@ -22,14 +23,41 @@ def pack_settings(tmp_path_factory, embedder):
     return s
 
 
-def test_question_set_quality(pack_settings, embedder):
-    report = evaluate_questions(ROOT / "tests" / "eval" / "questions.yaml", pack_settings,
-                                kb=KnowledgeBase(pack_settings, embedder=embedder))
-    assert report["answerable"] >= 150 and report["unanswerable"] >= 25
-    assert report["top5_hit_rate"] >= 0.90
-    assert report["top5_section_hit_rate"] >= 0.80
-    assert report["answered_rate_answerable"] >= 0.80
-    assert report["decline_rate_unanswerable"] >= 0.80
-    assert report["cv_answered_rate"] >= 0.80 and report["cv_decline_rate"] >= 0.75  # held-out halves
-    # the shipped threshold is still close to the one the question set calls for
-    assert abs(report["suggested_min_confidence"] - pack_settings.min_confidence) <= 0.05
+@pytest.fixture(scope="module")
+def kb(pack_settings, embedder):
+    return KnowledgeBase(pack_settings, embedder=embedder)
+
+
+def test_development_set(pack_settings, kb):
+    report = evaluate_questions(ROOT / "tests" / "eval" / "questions.yaml", pack_settings, kb=kb, folds=5)
+    assert report["answerable"] >= 350 and report["unanswerable"] >= 80
+    assert report["unanswerable_by_kind"].get("near-domain", 0) > report["unanswerable"] / 3
+
+    retrieval = report["retrieval"]
+    assert retrieval["hybrid"]["top5_hit_rate"] >= 0.90
+    assert retrieval["hybrid"]["top5_section_hit_rate"] >= 0.83
+    for key in ("top1_hit_rate", "mrr@5"):  # fusion never loses to its own parts
+        assert retrieval["hybrid"][key] >= max(retrieval[m][key] for m in MODES if m != "hybrid"), key
+
+    shipped, cv = report["shipped_model"], report["cross_validated"]
+    assert cv["folds"] == 5
+    assert shipped["fact_in_answer"] >= 0.54 and cv["fact_in_answer"] >= 0.49
+    assert shipped["first_unit_from_expected_section"] >= 0.49 and cv["first_unit_from_expected_section"] >= 0.45
+    assert shipped["answered_rate_answerable"] >= 0.75 and cv["answered_rate_answerable"] >= 0.68
+    assert shipped["decline_rate_unanswerable"] >= 0.95 and cv["decline_rate_unanswerable"] >= 0.93
+    # the dangerous failure: a patient-specific clinical question answered with a quote
+    assert shipped["clinical_answered_with_quote"] == 0 and cv["clinical_answered_with_quote"] == 0
+    text = render_question_report(report)
+    assert "5-fold CV" in text and "fact_in_answer" in text
+
+
+def test_held_out_set(pack_settings, kb):
+    """Questions written blind to the code and never used for fitting or tuning: the shipped model."""
+    report = evaluate_questions(ROOT / "tests" / "eval" / "heldout.yaml", pack_settings, kb=kb, folds=0)
+    assert "cross_validated" not in report
+    shipped = report["shipped_model"]
+    assert report["retrieval"]["hybrid"]["top5_hit_rate"] >= 0.93
+    assert shipped["fact_in_answer"] >= 0.52
+    assert shipped["decline_rate_unanswerable"] >= 0.95
+    assert shipped["clinical_answered_with_quote"] == 0
+    assert "-fold CV" not in render_question_report(report)

@@ -112,7 +112,8 @@ def render_question_report(report: dict) -> str:
     for key in ("top1_hit_rate", "top5_hit_rate", "top5_section_hit_rate", "mrr@5"):
         lines.append(f"  {key:34s} " + " ".join(f"{report['retrieval'][m][key]:8.4f}" for m in MODES))
     cv = report.get("cross_validated", {})
-    lines += ["", f"  {'answers':34s} {'shipped':>9s} {str(cv.get('folds', '')) + '-fold CV':>10s}"]
+    cv_title = f"{cv['folds']}-fold CV" if cv else ""
+    lines += ["", f"  {'answers':34s} {'shipped':>9s} {cv_title:>10s}"]
     for key in ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_answerable",
                 "decline_rate_unanswerable", "clinical_guard_rate", "clinical_answered_with_quote",
                 "guard_on_answerable"):
