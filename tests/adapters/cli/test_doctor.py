@@ -22,6 +22,7 @@ def test_fresh_then_ready(tmp_path, corpus_dir, embedder, monkeypatch):
     assert fresh["search index"].status == "fail" and fresh["search index"].fix == "run `techserv index`"
     assert fresh["database"].status == "warn" and "created on start" in fresh["database"].fix
     assert fresh["embedding model"].status == "ok"
+    assert fresh["answer model"].status == "ok" and "fitted" in fresh["answer model"].detail
     assert fresh["Slack"].status == "off" and fresh["Teams"].status == "off"
     assert fresh["competencies.yaml"].status == "fail"  # the fixture corpus has no framework
     result = runner.invoke(app, ["doctor"])
