@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import yaml
 from rich.table import Table
 
 from .common import build_config, console, export_verified, make_conversation, out, progress_bars, settings
@@ -150,8 +151,14 @@ def eval_cmd(
     if dataset.is_file() and dataset.suffix in (".yaml", ".yml"):
         from bot.answering.evaluation.questions import evaluate_questions, render_question_report
 
-        with progress_bars(not as_json and sys.stderr.isatty()) as factory:
-            report = evaluate_questions(dataset, s, mode=modes[0], folds=folds, progress=factory)
+        from indexer.snapshot import SnapshotError
+
+        try:
+            with progress_bars(not as_json and sys.stderr.isatty()) as factory:
+                report = evaluate_questions(dataset, s, mode=modes[0], folds=folds, progress=factory)
+        except (SnapshotError, ValueError, yaml.YAMLError) as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2)
         out.print_json(json.dumps(report)) if as_json else out.print(render_question_report(report))
         return
     from bot.answering.evaluation.beir import DatasetError, run_beir

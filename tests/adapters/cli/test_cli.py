@@ -100,6 +100,18 @@ def test_eval_rejects_a_non_beir_folder(env, tmp_path):
     assert result.exit_code == 2 and "not a BEIR folder" in result.output
 
 
+def test_eval_of_a_question_set_explains_what_is_missing(env, tmp_path):
+    questions = tmp_path / "q.yaml"
+    questions.write_text("questions:\n  - question: grade B particle limit in operation\n    doc_id: gd-x\n")
+    no_index = runner.invoke(app, ["eval", str(questions), "--folds", "0"])
+    assert no_index.exit_code == 2 and "run `techserv index` first" in " ".join(no_index.output.split())
+    assert "Traceback" not in no_index.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questions:\n  - question: what is grade A\n")  # answerable but no doc_id
+    malformed = runner.invoke(app, ["eval", str(bad), "--folds", "0"])
+    assert malformed.exit_code == 2 and "names no 'doc_id'" in " ".join(malformed.output.split())
+
+
 def test_chat_loop_answers_through_the_core(conversation):
     from rich.console import Console
 
