@@ -9,6 +9,7 @@ from indexer.embedding import Embedder
 from indexer.snapshot import Snapshot, current_version, load_snapshot
 
 from .answers import Answerer
+from .blas import single_blas_thread
 from .model import AnswerModel
 from .glossary import Glossary
 from .retrieval import Retriever
@@ -30,6 +31,7 @@ class KnowledgeBase:
     so a question in flight finishes on the index it started with."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, model: AnswerModel | None = None):
+        single_blas_thread()  # answering is many small matrix products beside PyTorch: see blas.py
         self.settings = settings
         self.embedder = embedder or Embedder(settings.model)
         self.glossary = Glossary.load(settings.glossary_path)
