@@ -242,6 +242,9 @@ def main() -> None:
     ap.add_argument("--hnsw-threshold", type=int, default=Settings().hnsw_threshold)
     ap.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     args = ap.parse_args()
+    from bot.answering.blas import single_blas_thread
+
+    single_blas_thread()  # as in every process that answers (the knowledge base sets it): see bot/answering/blas.py
     embedder = Embedder(Settings().model)
     print(f"Machine: {machine()}")
     print("Indexing knowledge/ from cold (no embedding cache):", flush=True)
