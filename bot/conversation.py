@@ -50,7 +50,9 @@ class Conversation:
         self.kb = kb
         self.settings = settings
         self.records = records  # bot.service.wiring.Records, or None when training records are not set up
-        self.followups = followups or FollowUps(window=settings.followup_seconds)
+        # with a database, the last question and section of each place are shared by every replica
+        self._places = getattr(records, "places", None)
+        self.followups = followups or FollowUps(window=settings.followup_seconds, store=self._places)
         self.directory = ExpertDirectory(self._expert_entries, self._embed)
         self.competencies = CompetencyFinder(self._framework, self._embed)
         self._framework_cache: Framework | None = None
@@ -100,7 +102,7 @@ class Conversation:
             return [handle_expert_command(self, msg, *command)]
         place = (msg.platform, msg.user_id, msg.channel, msg.thread)
         if SECTION_WORDS.match(text):
-            ref = self._last_section.get(place)
+            ref = self._places.section(place) if self._places is not None else self._last_section.get(place)
             return [self.section(ref) if ref else Reply(ReplyKind.INVALID, "Ask a question first; then `section` "
                                                         "shows the whole section the answer came from.")]
         topic = expert_topic(text)
@@ -124,7 +126,10 @@ class Conversation:
                 self.followups.remember(p, question)
             if reply.kind is ReplyKind.ANSWER and reply.quotes:
                 c = reply.quotes[0].citation
-                self._last_section[p] = section_ref(c.doc_id, c.section)
+                if self._places is not None:
+                    self._places.remember(p, section_ref=section_ref(c.doc_id, c.section))
+                else:
+                    self._last_section[p] = section_ref(c.doc_id, c.section)
         if self.records is not None and reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED, ReplyKind.OUT_OF_SCOPE):
             self._log(msg, question, reply)
         return [reply]

@@ -5,8 +5,8 @@ The last question of each place (platform, person, channel, thread) is kept for 
 A short message that reads as a continuation is resolved against it: a slot of the same kind (a grade,
 at rest / in operation, a particle size, a device, an isotope, a plate type, a population, a product)
 is swapped in; otherwise the follow-up is added to the previous question. A new thread has no previous
-question, so nothing carries over. Kept in memory per process: behind a load balancer, a follow-up that
-lands on another replica is answered as a new question.
+question, so nothing carries over. With a database the last question is kept there
+(``bot/service/places.py``), so any replica resolves the follow-up; without one, in this process's memory.
 """
 from __future__ import annotations
 
@@ -66,14 +66,17 @@ class Turn:
 
 
 class FollowUps:
-    def __init__(self, window: float = 300.0, size: int = 10_000, clock=time.monotonic):
+    def __init__(self, window: float = 300.0, size: int = 10_000, clock=time.monotonic, store=None):
         self.window = window
+        self.store = store  # has question(place, window) and remember(place, question=…); None: memory
         self.clock = clock
         self._turns: OrderedDict[tuple, Turn] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
     def previous(self, place: tuple) -> str | None:
+        if self.store is not None:
+            return self.store.question(place, self.window)
         with self._lock:
             turn = self._turns.get(place)
             if turn is None or self.clock() - turn.at > self.window:
@@ -81,6 +84,9 @@ class FollowUps:
             return turn.question
 
     def remember(self, place: tuple, question: str) -> None:
+        if self.store is not None:
+            self.store.remember(place, question=question)
+            return
         with self._lock:
             self._turns[place] = Turn(question, self.clock())
             self._turns.move_to_end(place)

@@ -265,6 +265,20 @@ class ServiceState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class ConversationContext(Base):
+    """The last question and the section last quoted in one place (platform, person, channel, thread), so a
+    follow-up or "section" works whichever replica receives it. Conversation state, not a record: the row
+    is overwritten by the next question; the question itself is logged in ``question_log``."""
+
+    __tablename__ = "conversation_context"
+
+    place_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the place
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    question_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    section_ref: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class MentorAssignment(Base):
     """A mentor's standing responsibility for a trainee (from the people YAML). Ending one sets
     ``ended_at``; rows are never deleted, so who mentored whom, and when, stays on the record."""

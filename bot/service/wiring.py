@@ -19,6 +19,8 @@ from bot.records.framework import Framework
 from bot.records.passport import Passport, build_passport
 from bot.records.signoffs import SignoffService, utcnow
 
+from .places import SharedPlaces
+
 
 class Records:
     """Everything the conversation needs beyond retrieval: sign-offs, experts, verified answers, feedback."""
@@ -36,6 +38,7 @@ class Records:
         self.verified = VerifiedAnswers(sessions, clock, require_second_expert)
         self.feedback = FeedbackService(sessions, clock)
         self.owners = DocumentOwners(sessions, clock)
+        self.places = SharedPlaces(sessions, clock)  # follow-ups and `section` across replicas
 
     def embed(self, texts: list[str]):
         if self._embed is None:

@@ -30,7 +30,7 @@ def test_fresh_then_ready(tmp_path, corpus_dir, embedder, monkeypatch):
     assert runner.invoke(app, ["index"]).exit_code == 0  # also creates and migrates the database
     ready = states(Settings())
     assert ready["search index"].status == "ok" and ready["database"].status == "ok"
-    assert "schema revision 0008" in ready["database"].detail
+    assert "schema revision 0009" in ready["database"].detail
 
 
 def test_platform_settings_are_checked(monkeypatch, tmp_path):

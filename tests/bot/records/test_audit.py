@@ -81,4 +81,4 @@ def test_deleted_event_breaks_the_chain(records, ids, engine):
 def test_migrations_are_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0008"
+    assert current_revision(engine) == head_revision() == "0009"
