@@ -51,13 +51,20 @@ def test_development_set(pack_settings, kb):
     assert "5-fold CV" in text and "fact_in_answer" in text
 
 
-def test_held_out_set(pack_settings, kb):
+# floors a few points under what each set measured (README › Knowledge-pack evaluation)
+HELD_OUT = {"heldout.yaml": {"top5": 0.93, "fact": 0.52, "declined": 0.95},
+            "heldout2.yaml": {"top5": 0.95, "fact": 0.75, "declined": 0.85}}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_set(pack_settings, kb, name):
     """Questions written blind to the code and never used for fitting or tuning: the shipped model."""
-    report = evaluate_questions(ROOT / "tests" / "eval" / "heldout.yaml", pack_settings, kb=kb, folds=0)
+    floor = HELD_OUT[name]
+    report = evaluate_questions(ROOT / "tests" / "eval" / name, pack_settings, kb=kb, folds=0)
     assert "cross_validated" not in report
     shipped = report["shipped_model"]
-    assert report["retrieval"]["hybrid"]["top5_hit_rate"] >= 0.93
-    assert shipped["fact_in_answer"] >= 0.52
-    assert shipped["decline_rate_unanswerable"] >= 0.95
+    assert report["retrieval"]["hybrid"]["top5_hit_rate"] >= floor["top5"]
+    assert shipped["fact_in_answer"] >= floor["fact"]
+    assert shipped["decline_rate_unanswerable"] >= floor["declined"]
     assert shipped["clinical_answered_with_quote"] == 0
     assert "-fold CV" not in render_question_report(report)
