@@ -51,12 +51,11 @@ class Conversation:
         self.settings = settings
         self.records = records  # bot.service.wiring.Records, or None when training records are not set up
         # with a database, the last question and section of each place are shared by every replica
-        self._places = getattr(records, "places", None)
-        self.followups = followups or FollowUps(window=settings.followup_seconds, store=self._places)
+        self.followups = followups or FollowUps(window=settings.followup_seconds,
+                                                store=getattr(records, "places", None))
         self.directory = ExpertDirectory(self._expert_entries, self._embed)
         self.competencies = CompetencyFinder(self._framework, self._embed)
         self._framework_cache: Framework | None = None
-        self._last_section: dict[tuple, str] = {}
         self._in_flight = 0
         self._idle = threading.Condition()
 
@@ -102,7 +101,7 @@ class Conversation:
             return [handle_expert_command(self, msg, *command)]
         place = (msg.platform, msg.user_id, msg.channel, msg.thread)
         if SECTION_WORDS.match(text):
-            ref = self._places.section(place) if self._places is not None else self._last_section.get(place)
+            ref = self.followups.store.section(place)
             return [self.section(ref) if ref else Reply(ReplyKind.INVALID, "Ask a question first; then `section` "
                                                         "shows the whole section the answer came from.")]
         topic = expert_topic(text)
@@ -121,15 +120,11 @@ class Conversation:
         # a reply in the thread this message starts continues it too
         places = [place] + ([(msg.platform, msg.user_id, msg.channel, msg.message_id)]
                             if msg.thread is None and msg.message_id else [])
-        for p in places:
-            if reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED):
-                self.followups.remember(p, question)
-            if reply.kind is ReplyKind.ANSWER and reply.quotes:
-                c = reply.quotes[0].citation
-                if self._places is not None:
-                    self._places.remember(p, section_ref=section_ref(c.doc_id, c.section))
-                else:
-                    self._last_section[p] = section_ref(c.doc_id, c.section)
+        if reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED):
+            first = reply.quotes[0].citation if reply.kind is ReplyKind.ANSWER and reply.quotes else None
+            ref = section_ref(first.doc_id, first.section) if first else None
+            for p in places:  # one write per place: the question, and the section an answer quoted
+                self.followups.store.remember(p, question=question, section_ref=ref)
         if self.records is not None and reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINED, ReplyKind.OUT_OF_SCOPE):
             self._log(msg, question, reply)
         return [reply]

@@ -61,41 +61,55 @@ def resolve(previous: str, follow_up: str) -> str:
 
 @dataclass
 class Turn:
-    question: str
+    question: str | None
     at: float
+    section_ref: str | None = None
 
 
-class FollowUps:
-    def __init__(self, window: float = 300.0, size: int = 10_000, clock=time.monotonic, store=None):
-        self.window = window
-        self.store = store  # has question(place, window) and remember(place, question=…); None: memory
+class MemoryPlaces:
+    """Each place's last question and quoted section in this process's memory (no database). The database
+    twin, with the same three methods, is ``bot/service/places.SharedPlaces``."""
+
+    def __init__(self, size: int = 10_000, clock=time.monotonic):
         self.clock = clock
         self._turns: OrderedDict[tuple, Turn] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def previous(self, place: tuple) -> str | None:
-        if self.store is not None:
-            return self.store.question(place, self.window)
+    def question(self, place: tuple, window: float) -> str | None:
         with self._lock:
             turn = self._turns.get(place)
-            if turn is None or self.clock() - turn.at > self.window:
+            if turn is None or turn.question is None or self.clock() - turn.at > window:
                 return None
             return turn.question
 
-    def remember(self, place: tuple, question: str) -> None:
-        if self.store is not None:
-            self.store.remember(place, question=question)
-            return
+    def section(self, place: tuple) -> str | None:
         with self._lock:
-            self._turns[place] = Turn(question, self.clock())
+            turn = self._turns.get(place)
+            return turn.section_ref if turn is not None else None
+
+    def remember(self, place: tuple, question: str | None = None, section_ref: str | None = None) -> None:
+        with self._lock:
+            turn = self._turns.get(place) or Turn(None, self.clock())
+            if question is not None:
+                turn.question, turn.at = question, self.clock()
+            if section_ref is not None:
+                turn.section_ref = section_ref
+            self._turns[place] = turn
             self._turns.move_to_end(place)
             while len(self._turns) > self._size:
                 self._turns.popitem(last=False)
 
+
+class FollowUps:
+    def __init__(self, window: float = 300.0, size: int = 10_000, clock=time.monotonic, store=None):
+        self.window = window
+        # question(place, window) / section(place) / remember(place, question=…, section_ref=…)
+        self.store = store if store is not None else MemoryPlaces(size, clock)
+
     def resolve(self, place: tuple, text: str) -> str | None:
         """The resolved question when ``text`` follows up the previous one in this place, else None."""
-        prev = self.previous(place)
-        if prev is None or not is_follow_up(text):
+        if not is_follow_up(text):  # cheap test first: only a follow-up needs the previous question
             return None
-        return resolve(prev, text)
+        prev = self.store.question(place, self.window)
+        return resolve(prev, text) if prev is not None else None

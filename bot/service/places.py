@@ -1,6 +1,7 @@
 """Conversation context in the database: the last question and the last quoted section of each place
 (platform, person, channel, thread), so a follow-up ("and in grade C?") or `section` is understood by
-whichever replica receives it, and survives a restart. Places are stored as a SHA-256 key, not as ids."""
+whichever replica receives it, and survives a restart. Places are stored as a SHA-256 key, not as ids.
+The in-memory twin, with the same three methods, is ``bot/answering/followups.MemoryPlaces``."""
 from __future__ import annotations
 
 import datetime as dt

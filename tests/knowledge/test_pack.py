@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.answering.evaluation.questions import load_questions
 from indexer.discover import discover
 from indexer.sources import parse_file
 
@@ -171,10 +172,9 @@ def test_experts_and_glossary():
 
 def _check_questions(name: str) -> tuple[list[dict], list[dict], list[dict]]:
     """Every answerable question names a real document and heading, and its fact is in that section."""
-    data = yaml.safe_load((ROOT / "tests" / "eval" / name).read_text(encoding="utf-8"))
-    questions = data.get("questions", []) if isinstance(data, dict) else data
-    answerable = [q for q in questions if q.get("answerable", True)]
-    unanswerable = [q for q in questions if not q.get("answerable", True)]
+    questions = load_questions(ROOT / "tests" / "eval" / name)  # also refuses entries without question / doc_id
+    answerable = [q for q in questions if q["answerable"]]
+    unanswerable = [q for q in questions if not q["answerable"]]
     docs = documents()
     for q in answerable:
         assert q["doc_id"] in docs, q
@@ -199,7 +199,6 @@ def test_held_out_sets_resolve(name):
 
 def test_question_set_resolves():
     questions, answerable, unanswerable = _check_questions("questions.yaml")
-    assert all(q.get("kind") in ("clinical", "near-domain", "off-topic") for q in unanswerable)
     assert len(questions) >= 350 and len(unanswerable) >= 80
     assert sum(q["kind"] == "clinical" for q in unanswerable) >= 25
     texts = [q["question"].lower() for q in questions]
