@@ -33,7 +33,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "questions.yaml")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--c-units", type=float, default=0.3, help="inverse L2 strength of the unit ranker")
+    ap.add_argument("--c-units", type=float, default=0.1, help="inverse L2 strength of the unit ranker")
     ap.add_argument("--c-question", type=float, default=0.3, help="inverse L2 strength of the decline model")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
     ap.add_argument("--output", type=Path, default=MODEL_PATH)

@@ -2,7 +2,8 @@
 
 Labels: a candidate unit is a correct answer when it comes from the expected document and section and
 (when the question has one) its quoted text matches the question's ``fact`` regex. The unit ranker is a
-logistic regression over those labels; the answer/decline decision is a second one over question-level
+linear scorer fitted listwise (softmax over each question's candidates: the probability mass on its correct
+units is maximised, so the objective is the one the answer needs — the right unit first);  the answer/decline decision is a second one over question-level
 features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
 at least ``DECLINE_TARGET`` of unanswerable ones are declined.
 """
@@ -101,6 +102,32 @@ def _fit_pairwise(examples: list[Example], C: float, negatives: int = 40, seed: 
     return Linear(list(UNIT_FEATURES), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0].astype(np.float32), 0.0)
 
 
+def _fit_listwise(examples: list[Example], C: float) -> Linear:
+    """A linear ranker maximising, per question, the softmax probability of its correct units among all its
+    candidates (each question weighs the same; L2 penalty ``1 / (2 C n)`` per weight, C as in scikit-learn)."""
+    from scipy.optimize import minimize
+
+    X = np.vstack([e.cand.X for e in examples])
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    data = [(((e.cand.X - mean) / scale).astype(np.float64), e.labels > 0) for e in examples]
+    n, lam = len(data), 1.0 / (C * len(data))
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = 0.5 * lam * float(w @ w), lam * w
+        for Z, pos in data:
+            s = Z @ w
+            e = np.exp(s - s.max())
+            p_all, p_pos = e / e.sum(), e * pos / e[pos].sum()
+            value -= float(np.log(e[pos].sum() / e.sum())) / n
+            grad = grad - ((p_pos - p_all) @ Z) / n
+        return value, grad
+
+    w = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return Linear(list(UNIT_FEATURES), mean.astype(np.float32), scale.astype(np.float32), w.astype(np.float32), 0.0)
+
+
 def choose_threshold(p_pos: list[float], p_neg: list[float], target: float = DECLINE_TARGET) -> float:
     """The lowest cut that declines at least ``target`` of the negatives (most answered at that rate)."""
     if not p_neg or not p_pos:
@@ -111,11 +138,13 @@ def choose_threshold(p_pos: list[float], p_neg: list[float], target: float = DEC
     return round(min(max(cut, 0.05), 0.95), 4)
 
 
-def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.3, C_question: float = 0.3,
-        target: float = DECLINE_TARGET, ranker: str = "pairwise", C_clinical: float = 1.0,
+def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_question: float = 0.3,
+        target: float = DECLINE_TARGET, ranker: str = "listwise", C_clinical: float = 1.0,
         clinical_threshold: float = 0.7) -> AnswerModel:
     ranked = [e for e in examples if e.cand is not None and e.answerable and e.labels.sum() > 0]
-    if ranker == "pairwise":
+    if ranker == "listwise":
+        units = _fit_listwise(ranked, C_units)
+    elif ranker == "pairwise":
         units = _fit_pairwise(ranked, C_units)
     else:
         X = np.vstack([e.cand.X for e in ranked])
