@@ -10,9 +10,9 @@ ranker's top 10 for the held-out fold and prints how often the first unit is a c
 section and fact), for the ranker alone, the cross-encoder alone and their standardised sums.
 
 Measured 2026-12-04 on fold 0 (93 answerable questions, about 11 minutes on 2 cores): ranker alone 0.452,
-cross-encoder alone 0.237 (2 epochs at 4e-5: 0.269), best sum 0.473 (+2 questions), which a head trained
-for only 3 steps (``--max-steps 3``) also reaches — noise, no gain worth its latency. A cross-encoder pretrained on a passage-ranking set would be the next thing to try; none can be
-downloaded here.
+cross-encoder alone 0.237 (2 epochs at 4e-5: 0.269), best sum 0.473 (+2 questions), which an untrained head
+(``--epochs 0``) also reaches — noise, no gain worth its latency. A cross-encoder pretrained on a passage-ranking set would be the next thing to try (none can be
+downloaded here): ``--cross-encoder FOLDER --epochs 0`` measures one as it is.
 """
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--top-k", type=int, default=10, help="how many of the ranker's units to rerank")
     ap.add_argument("--negatives", type=int, default=7)
+    ap.add_argument("--cross-encoder", default="", help="start from these cross-encoder weights (a folder) "
+                    "instead of all-MiniLM-L6-v2 with a new head; with --epochs 0 it is used as it is")
     ap.add_argument("--max-steps", type=int, default=0, help="stop training after this many steps (smoke test)")
     args = ap.parse_args()
 
@@ -79,11 +81,11 @@ def main() -> int:
 
     torch.manual_seed(args.fold)
     random.seed(args.fold)
-    path = resolve_model(s.model)
+    path = args.cross_encoder or resolve_model(s.model)
     tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = args.epochs * ((len(groups) + 1) // 2)
+    steps = max(1, args.epochs * ((len(groups) + 1) // 2))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: k / (0.1 * steps) if k < 0.1 * steps else max(0.0, (steps - k) / (0.9 * steps)))
 
