@@ -10,9 +10,10 @@ ranker's top 10 for the held-out fold and prints how often the first unit is a c
 section and fact), for the ranker alone, the cross-encoder alone and their standardised sums.
 
 Measured 2026-12-04 on fold 0 (93 answerable questions, about 11 minutes on 2 cores): ranker alone 0.452,
-cross-encoder alone 0.237 (2 epochs at 4e-5: 0.269), best sum 0.473 (+2 questions), which an untrained head
-(``--epochs 0``) also reaches — noise, no gain worth its latency. A cross-encoder pretrained on a passage-ranking set would be the next thing to try (none can be
-downloaded here): ``--cross-encoder FOLDER --epochs 0`` measures one as it is.
+cross-encoder alone 0.237 (2 epochs at 4e-5: 0.269), best sum 0.473 (+2 questions), which an untrained
+head (``--epochs 0``) also reaches — noise, no gain worth its latency. A cross-encoder pretrained on a
+passage-ranking set would be the next thing to try (none can be downloaded here):
+``--cross-encoder FOLDER --epochs 0`` measures one as it is.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot.answering.evaluation.fit import _fit_listwise, collect  # noqa: E402
+from bot.answering.evaluation.fit import _fit_listwise, collect, fold_split, rankable  # noqa: E402
 from bot.answering.evaluation.questions import load_questions  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import AnswerModel  # noqa: E402
@@ -66,11 +67,9 @@ def main() -> int:
         u = units[int(row)]
         return f"{' > '.join(u.section)}. {u.context} {u.text}".strip()
 
-    order = np.random.default_rng(0).permutation(len(examples))
-    held = {int(i) for n, i in enumerate(order) if n % 5 == args.fold}
-    train = [e for i, e in enumerate(examples) if i not in held]
+    held = set(fold_split(len(examples))[args.fold])
     test = [examples[i] for i in sorted(held)]
-    ranked = [e for e in train if e.cand is not None and e.answerable and e.labels.sum() > 0]
+    ranked = rankable([e for i, e in enumerate(examples) if i not in held])
     ranker = _fit_listwise(ranked, 0.1)
     groups = []
     for e in ranked:
@@ -85,7 +84,9 @@ def main() -> int:
     tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = max(1, args.epochs * ((len(groups) + 1) // 2))
+    batches = [(epoch, b) for epoch in range(args.epochs) for b in range(0, len(groups), 2)]
+    steps = max(1, len(batches))  # the learning-rate schedule's length; --max-steps only stops early
+    batches = batches[: args.max_steps] if args.max_steps else batches
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: k / (0.1 * steps) if k < 0.1 * steps else max(0.0, (steps - k) / (0.9 * steps)))
 
@@ -94,24 +95,19 @@ def main() -> int:
                    padding=True, return_tensors="pt")
 
     model.train()
-    step, t0 = 0, time.time()
-    for _ in range(args.epochs):
-        random.shuffle(groups)
-        for b in range(0, len(groups), 2):
-            loss = 0.0
-            for question, right, wrong in groups[b:b + 2]:
-                logits = model(**encode(question, [random.choice(right)] + wrong)).logits.squeeze(-1)
-                loss = loss - torch.log_softmax(logits, 0)[0] / 2
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step(), sched.step(), opt.zero_grad()
-            step += 1
-            if step % 50 == 0:
-                print(f"step {step}/{steps} loss {float(loss):.3f} {time.time() - t0:.0f} s", flush=True)
-            if args.max_steps and step >= args.max_steps:
-                break
-        if args.max_steps and step >= args.max_steps:
-            break
+    t0 = time.time()
+    for step, (epoch, b) in enumerate(batches, 1):
+        if b == 0:
+            random.shuffle(groups)
+        loss = 0.0
+        for question, right, wrong in groups[b:b + 2]:
+            logits = model(**encode(question, [random.choice(right)] + wrong)).logits.squeeze(-1)
+            loss = loss - torch.log_softmax(logits, 0)[0] / 2
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step(), sched.step(), opt.zero_grad()
+        if step % 50 == 0:
+            print(f"step {step}/{steps} (epoch {epoch + 1}) loss {float(loss):.3f} {time.time() - t0:.0f} s", flush=True)
 
     model.eval()
     rows = []

@@ -3,8 +3,8 @@
 Labels: a candidate unit is a correct answer when it comes from the expected document and section and
 (when the question has one) its quoted text matches the question's ``fact`` regex. The unit ranker is a
 linear scorer fitted listwise (softmax over each question's candidates: the probability mass on its correct
-units is maximised, so the objective is the one the answer needs — the right unit first);  the answer/decline decision is a second one over question-level
-features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
+units is maximised, so the objective is the one the answer needs — the right unit first); the answer/decline
+decision is a logistic regression over question-level features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
 at least ``DECLINE_TARGET`` of unanswerable ones are declined.
 """
 from __future__ import annotations
@@ -63,12 +63,28 @@ def collect(answerer: Answerer, questions: list[dict], progress=lambda n: None) 
     return out
 
 
+def _standardiser(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations (constant columns keep scale 1) for the fitted models."""
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return X.mean(axis=0), scale
+
+
+def rankable(examples: list[Example]) -> list[Example]:
+    """The examples the unit ranker learns from: answerable, not refused, with a correct candidate."""
+    return [e for e in examples if e.cand is not None and e.answerable and e.labels.sum() > 0]
+
+
+def fold_split(n: int, folds: int = 5, seed: int = 0) -> list[list[int]]:
+    """The k folds (shuffled with a fixed seed) that cross-validation and the experiments hold out."""
+    order = np.random.default_rng(seed).permutation(n)
+    return [[int(i) for k, i in enumerate(order) if k % folds == f] for f in range(folds)]
+
+
 def _fit_linear(X: np.ndarray, y: np.ndarray, names: list[str], C: float) -> Linear:
     from sklearn.linear_model import LogisticRegression
 
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale < 1e-6] = 1.0
+    mean, scale = _standardiser(X)
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     lr.fit((X - mean) / scale, y)
     return Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0].astype(np.float32),
@@ -80,9 +96,7 @@ def _fit_pairwise(examples: list[Example], C: float, negatives: int = 40, seed: 
     from sklearn.linear_model import LogisticRegression
 
     X = np.vstack([e.cand.X for e in examples])
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale < 1e-6] = 1.0
+    mean, scale = _standardiser(X)
     rng = np.random.default_rng(seed)
     diffs, weights = [], []
     for e in examples:
@@ -108,9 +122,7 @@ def _fit_listwise(examples: list[Example], C: float) -> Linear:
     from scipy.optimize import minimize
 
     X = np.vstack([e.cand.X for e in examples])
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale < 1e-6] = 1.0
+    mean, scale = _standardiser(X)
     data = [(((e.cand.X - mean) / scale).astype(np.float64), e.labels > 0) for e in examples]
     n, lam = len(data), 1.0 / (C * len(data))
 
@@ -141,7 +153,7 @@ def choose_threshold(p_pos: list[float], p_neg: list[float], target: float = DEC
 def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_question: float = 0.3,
         target: float = DECLINE_TARGET, ranker: str = "listwise", C_clinical: float = 1.0,
         clinical_threshold: float = 0.7) -> AnswerModel:
-    ranked = [e for e in examples if e.cand is not None and e.answerable and e.labels.sum() > 0]
+    ranked = rankable(examples)
     if ranker == "listwise":
         units = _fit_listwise(ranked, C_units)
     elif ranker == "pairwise":
@@ -193,10 +205,8 @@ def apply(e: Example, answerer: Answerer, model: AnswerModel | None = None, thre
 
 def cross_validate(examples: list[Example], answerer: Answerer, folds: int = 5, seed: int = 0, **kw) -> list[dict]:
     """Every question answered by a model fitted without it (k folds, shuffled with a fixed seed)."""
-    order = np.random.default_rng(seed).permutation(len(examples))
     rows: list[dict | None] = [None] * len(examples)
-    for f in range(folds):
-        test = [int(i) for n, i in enumerate(order) if n % folds == f]
+    for test in fold_split(len(examples), folds, seed):
         held = set(test)
         model = fit([e for i, e in enumerate(examples) if i not in held], answerer, **kw)
         for i in test:
