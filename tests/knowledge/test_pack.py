@@ -177,13 +177,17 @@ def _check_questions(name: str) -> tuple[list[dict], list[dict], list[dict]]:
     unanswerable = [q for q in questions if not q["answerable"]]
     docs = documents()
     for q in answerable:
-        assert q["doc_id"] in docs, q
-        sections = docs[q["doc_id"]][1].sections
-        headings = {h for s in sections for h in s.path}
-        assert q["section"] in headings, f"{q['question']!r}: no section {q['section']!r} in {q['doc_id']}"
-        # the fact a correct answer must contain is in the expected section (so the set can be met)
-        body = " ".join(" ".join(s.text.split()) for s in sections if q["section"] in s.path)
-        assert q.get("fact") and re.search(q["fact"], body, re.I), f"{q['id']}: fact {q.get('fact')!r} not in its section"
+        for place in [q] + list(q.get("also") or []):  # the expected place, then the other places that answer it
+            assert place["doc_id"] in docs, (q["id"], place)
+            sections = docs[place["doc_id"]][1].sections
+            headings = {h for s in sections for h in s.path}
+            assert place["section"] in headings, f"{q['id']}: no section {place['section']!r} in {place['doc_id']}"
+            # the fact a correct answer must contain is in that section (so the set can be met)
+            body = " ".join(" ".join(s.text.split()) for s in sections if place["section"] in s.path)
+            assert place.get("fact") and re.search(place["fact"], body, re.I), \
+                f"{q['id']}: fact {place.get('fact')!r} not in {place['doc_id']} > {place['section']}"
+        places = [(p["doc_id"], p["section"]) for p in [q] + list(q.get("also") or [])]
+        assert len(set(places)) == len(places), f"{q['id']}: a place listed twice"
     assert all(q.get("kind") in ("clinical", "near-domain", "off-topic") for q in unanswerable)
     ids = [q.get("id") for q in questions]
     assert len(set(ids)) == len(ids), f"{name}: duplicate ids"

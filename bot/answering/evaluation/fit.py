@@ -1,7 +1,7 @@
 """Fit the answer model on a question set, and measure it with k-fold cross-validation.
 
-Labels: a candidate unit is a correct answer when it comes from the expected document and section and
-(when the question has one) its quoted text matches the question's ``fact`` regex. The unit ranker is a
+Labels: a candidate unit is a correct answer when it comes from a place the question set lists for the
+question (document and section, ``locations.py``) and its quoted text matches that place's ``fact`` regex. The unit ranker is a
 linear scorer fitted listwise (softmax over each question's candidates: the probability mass on its correct
 units is maximised, so the objective is the one the answer needs — the right unit first); the answer/decline
 decision is a logistic regression over question-level features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
@@ -10,7 +10,6 @@ at least ``DECLINE_TARGET`` of unanswerable ones are declined.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,12 +18,9 @@ from ..answers import AnswerResult, Answerer
 from ..features import QUESTION_FEATURES, UNIT_FEATURES, Candidates
 from ..model import AnswerModel, Linear
 from ..question_types import clinical_scope
+from .locations import fact_quoted, unit_answers, unit_located
 
 DECLINE_TARGET = 0.96  # on the training questions; cross-validation shows what new questions get
-
-
-def norm(text: str) -> str:
-    return " ".join(str(text).lower().split())
 
 
 @dataclass
@@ -38,25 +34,16 @@ class Example:
         return bool(self.item["answerable"])
 
 
-def unit_matches(item: dict, unit, fact: re.Pattern | None) -> bool:
-    if unit.doc_id != item.get("doc_id"):
-        return False
-    want = norm(item.get("section", ""))
-    if want and want not in map(norm, unit.section):
-        return False
-    return bool(fact.search(norm(unit.quote))) if fact else True
-
-
-def collect(answerer: Answerer, questions: list[dict], progress=lambda n: None) -> list[Example]:
+def collect(answerer: Answerer, questions: list[dict], progress=lambda n: None, strict: bool = False) -> list[Example]:
+    """Candidates and labels per question (``strict``: only the question's first listed place is correct)."""
     out = []
     for item in questions:
         if clinical_scope(item["question"]):
             out.append(Example(item, None, np.zeros(0), answerer.retriever.embedder.encode_query(item["question"])))
         else:
             cand = answerer.prepare(item["question"])
-            fact = re.compile(item["fact"], re.I) if item.get("fact") else None
             units = answerer.units.units
-            labels = np.array([item["answerable"] and unit_matches(item, units[int(r)], fact) for r in cand.rows],
+            labels = np.array([item["answerable"] and unit_answers(item, units[int(r)], strict) for r in cand.rows],
                               dtype=np.float32)
             out.append(Example(item, cand, labels, cand.qv))
         progress(1)
@@ -187,12 +174,12 @@ def outcome(e: Example, result: AnswerResult) -> dict:
     row = {"id": item.get("id"), "question": item["question"], "answerable": e.answerable, "kind": item.get("kind"),
            "answered": result.answered, "guard": result.scope == "clinical", "confidence": result.confidence,
            "quoted": bool(result.answered and result.quotes)}
-    if e.answerable:
-        fact = re.compile(item["fact"], re.I) if item.get("fact") else None
-        text = norm(" ".join(q.text for q in result.quotes)) if result.answered else ""
-        row["fact_in_answer"] = bool(result.answered and (fact.search(text) if fact else text))
+    if e.answerable:  # any place the set lists for the question; *_strict: only its first (doc_id/section/fact)
+        quotes = result.quotes if result.answered else []
         first = result.units[0] if result.answered and result.units else None
-        row["first_unit_section"] = bool(first and unit_matches({**item, "fact": None}, first, None))
+        for suffix, strict in (("", False), ("_strict", True)):
+            row["fact_in_answer" + suffix] = fact_quoted(item, quotes, strict)
+            row["first_unit_section" + suffix] = bool(first and unit_located(item, first, strict))
         row["top"] = [q.citation.doc_id + " > " + q.citation.section for q in result.quotes[:1]]
     return row
 

@@ -2,7 +2,9 @@
 
 Each entry: ``question``, ``answerable`` (default true); answerable ones name the expected ``doc_id``
 and ``section`` (the heading the answer sits under) and a ``fact`` (a case-insensitive regex the correct
-answer must contain); unanswerable ones a ``kind`` (clinical | near-domain | off-topic).
+answer must contain), and optionally ``also``: other places in the pack that answer it equally well
+(``locations.py``); unanswerable ones a ``kind`` (clinical | near-domain | off-topic). The answer measures
+count any listed place; the ``*_strict`` ones only the first, as the set was first scored.
 
 Reported twice: with the shipped answer model (in-sample on the development set, out-of-sample on any
 other set) and k-fold cross-validated (the model refitted without each fold's questions).
@@ -17,7 +19,8 @@ import yaml
 from bot.answering.knowledge import KnowledgeBase
 from bot.config import Settings
 
-from .fit import apply, collect, cross_validate, norm
+from .fit import apply, collect, cross_validate
+from .locations import norm
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -32,6 +35,10 @@ def load_questions(path: Path) -> list[dict]:
         answerable = bool(item.get("answerable", True))
         if answerable and not item.get("doc_id"):
             raise ValueError(f"{path}: entry {n} is answerable but names no 'doc_id'")
+        also = item.get("also") or []
+        if not isinstance(also, list) or not all(isinstance(a, dict) and a.get("doc_id") and a.get("section")
+                                                 and a.get("fact") for a in also):
+            raise ValueError(f"{path}: entry {n}: 'also' must be a list of places, each with doc_id, section and fact")
         out.append({**item, "answerable": answerable})
     return out
 
@@ -48,6 +55,8 @@ def summarise(rows: list[dict]) -> dict:
     return {
         "fact_in_answer": _mean(r["fact_in_answer"] for r in ans),
         "first_unit_from_expected_section": _mean(r["first_unit_section"] for r in ans),
+        "fact_in_answer_strict": _mean(r.get("fact_in_answer_strict", r["fact_in_answer"]) for r in ans),
+        "first_unit_section_strict": _mean(r.get("first_unit_section_strict", r["first_unit_section"]) for r in ans),
         "answered_rate_answerable": _mean(r["answered"] for r in ans),
         "decline_rate_unanswerable": _mean(not r["answered"] for r in una),
         "clinical_guard_rate": _mean(r["guard"] for r in clinical),
@@ -114,7 +123,8 @@ def render_question_report(report: dict) -> str:
     cv = report.get("cross_validated", {})
     cv_title = f"{cv['folds']}-fold CV" if cv else ""
     lines += ["", f"  {'answers':34s} {'shipped':>9s} {cv_title:>10s}"]
-    for key in ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_answerable",
+    for key in ("fact_in_answer", "first_unit_from_expected_section", "fact_in_answer_strict",
+                "first_unit_section_strict", "answered_rate_answerable",
                 "decline_rate_unanswerable", "clinical_guard_rate", "clinical_answered_with_quote",
                 "guard_on_answerable"):
         a, b = report["shipped_model"].get(key), cv.get(key)
