@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from rich.progress import Progress  # noqa: E402
 
-from bot.answering.evaluation.fit import collect, cross_validate, fit  # noqa: E402
-from bot.answering.evaluation.questions import load_questions, summarise  # noqa: E402
+from bot.answering.evaluation.fit import collect, fit  # noqa: E402
+from bot.answering.evaluation.questions import load_questions, repeated_cv  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import MODEL_PATH, AnswerModel  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -33,6 +33,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "questions.yaml")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=3, help="shuffles of the folds, averaged")
     ap.add_argument("--c-units", type=float, default=0.1, help="inverse L2 strength of the unit ranker")
     ap.add_argument("--c-question", type=float, default=0.3, help="inverse L2 strength of the decline model")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
@@ -51,15 +52,17 @@ def main() -> int:
         live = KnowledgeBase(s, model=AnswerModel.default()).live  # features only: the model is refitted
         examples = collect(live.answerer, questions, factory("Answering questions", len(questions)))
     kw = {"C_units": args.c_units, "C_question": args.c_question}
-    cv = summarise(cross_validate(examples, live.answerer, folds=args.folds, **kw))
-    print(f"{args.folds}-fold cross-validated on {len(questions)} questions:")
+    cv = repeated_cv(examples, live.answerer, args.folds, args.repeats, **kw)
+    print(f"{args.folds}-fold cross-validated on {len(questions)} questions (mean of {args.repeats} shuffles):")
     for k, v in cv.items():
-        print(f"  {k:34s} {v}")
+        if k != "per_shuffle":
+            print(f"  {k:34s} {v}")
     if args.dry_run:
         return 0
     model = fit(examples, live.answerer, **kw)
     model.info |= {"dataset": str(args.questions.relative_to(ROOT)) if args.questions.is_relative_to(ROOT)
-                   else str(args.questions), "cross_validated": cv, "folds": args.folds, "index_version": live.version}
+                   else str(args.questions), "cross_validated": {k: v for k, v in cv.items() if k != "per_shuffle"},
+                   "folds": args.folds, "index_version": live.version}
     model.save(args.output)
     print(f"wrote {args.output} (answer when P(answerable) >= {model.threshold})")
     return 0

@@ -136,6 +136,7 @@ def eval_cmd(
     alpha: float = typer.Option(0.5, "--alpha", help="BM25 weight in convex fusion (the cap in adaptive)."),
     folds: int = typer.Option(5, "--folds", help="Question sets: cross-validation folds (refit the answer model "
                               "without each fold); 0 = only the shipped model."),
+    repeats: int = typer.Option(3, "--repeats", help="Question sets: shuffles of the folds, averaged."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
     """Measure quality: nDCG@10, Recall@10/100, MRR@10 (BEIR folder) or, for a question set (YAML), retrieval hit
@@ -155,7 +156,8 @@ def eval_cmd(
 
         try:
             with progress_bars(not as_json and sys.stderr.isatty()) as factory:
-                report = evaluate_questions(dataset, s, mode=modes[0], folds=folds, progress=factory)
+                report = evaluate_questions(dataset, s, mode=modes[0], folds=folds, progress=factory,
+                                            repeats=repeats)
         except (SnapshotError, ValueError, yaml.YAMLError) as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2)

@@ -66,7 +66,11 @@ _STRONGLY_CLINICAL = re.compile(
     r"|\bdose of [a-z]+ (?:for|in|to)\b|\b(?:should|can|shall) (?:i|we|you) (?:prescribe|administer|withhold|omit|restart"
     r"|titrate)\b|\bfirst[ -]line\b|\bwhat (?:antibiotic|antiemetic|analgesi\w+|drug|medicine|treatment) (?:should|would|do|for)\b"
     r"|\bis it safe to (?:give|take|use) (?:him|her|them|it with)\b|\binteract(?:s|ion)? with\b|\bbreast ?feed\w*\b"
-    r"|\binr\b|\brechalleng\w+", re.I)
+    r"|\binr\b|\brechalleng\w+"
+    # moving a person from one medicine to another (an opioid or steroid switch) is a prescribing decision
+    r"|\b(?:switch|convert|chang|swap|mov)(?:e|es|ed|ing)? (?:someone|somebody|him|her|them|(?:a|the|my|this|our) "
+    r"(?:patient|pt|child|baby|lady|man|woman)) (?:over )?(?:from|onto|on to|to)\b"
+    r"|\b(?:opioid|opiate|steroid|morphine) (?:conversion|switch\w*|equivalen\w+)\b", re.I)
 # technical-services work on doses that the pack does cover: never the clinical guard's business
 _TECHNICAL = re.compile(r"\bdose[- ]band\w*|\bbanding\b|\bdose (?:calculation|check|verification|rounding)s?\b|"
                         r"\bdose calibrator\b|\bradiation dose\b|\bdose limits?\b|\beffective dose\b|\bdosimet\w+|"

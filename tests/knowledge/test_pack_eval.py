@@ -40,10 +40,15 @@ def test_development_set(pack_settings, kb):
         assert retrieval["hybrid"][key] >= max(retrieval[m][key] for m in MODES if m != "hybrid"), key
 
     shipped, cv = report["shipped_model"], report["cross_validated"]
-    assert cv["folds"] == 5
-    assert shipped["fact_in_answer"] >= 0.54 and cv["fact_in_answer"] >= 0.49
-    assert shipped["first_unit_from_expected_section"] >= 0.49 and cv["first_unit_from_expected_section"] >= 0.45
-    assert shipped["answered_rate_answerable"] >= 0.75 and cv["answered_rate_answerable"] >= 0.68
+    assert cv["folds"] == 5 and cv["repeats"] == 3 and len(cv["per_shuffle"]) == 3
+    assert cv["fact_in_answer"] == pytest.approx(sum(r["fact_in_answer"] for r in cv["per_shuffle"]) / 3, abs=1e-4)
+    # any place the set lists for a question ('also'), and strictly its first place
+    assert shipped["fact_in_answer"] >= 0.62 and cv["fact_in_answer"] >= 0.57
+    assert shipped["first_unit_from_expected_section"] >= 0.62 and cv["first_unit_from_expected_section"] >= 0.58
+    assert shipped["fact_in_answer_strict"] >= 0.54 and cv["fact_in_answer_strict"] >= 0.50
+    assert shipped["first_unit_section_strict"] >= 0.50 and cv["first_unit_section_strict"] >= 0.46
+    assert shipped["fact_in_answer"] >= shipped["fact_in_answer_strict"]
+    assert shipped["answered_rate_answerable"] >= 0.76 and cv["answered_rate_answerable"] >= 0.71
     assert shipped["decline_rate_unanswerable"] >= 0.95 and cv["decline_rate_unanswerable"] >= 0.93
     # the dangerous failure: a patient-specific clinical question answered with a quote
     assert shipped["clinical_answered_with_quote"] == 0 and cv["clinical_answered_with_quote"] == 0
@@ -52,8 +57,8 @@ def test_development_set(pack_settings, kb):
 
 
 # floors a few points under what each set measured (README › Knowledge-pack evaluation)
-HELD_OUT = {"heldout.yaml": {"top5": 0.93, "fact": 0.52, "declined": 0.95},
-            "heldout2.yaml": {"top5": 0.95, "fact": 0.75, "declined": 0.85}}
+HELD_OUT = {"heldout.yaml": {"top5": 0.93, "fact": 0.56, "declined": 0.95},
+            "heldout2.yaml": {"top5": 0.95, "fact": 0.76, "declined": 0.80}}
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
