@@ -76,6 +76,24 @@ class Embedder:
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text, from one forward pass: its sentence vector (as ``encode`` gives it), its contextual token
+        vectors (unit length, float16, special tokens left out) and those tokens' vocabulary ids."""
+        if not texts:
+            return []
+        out = self.model.encode(list(texts), batch_size=self.batch_size, output_value=None, show_progress_bar=False)
+        special = set(self.model.tokenizer.all_special_ids)
+        result = []
+        for o in out:
+            mask = o["attention_mask"].bool()
+            ids = o["input_ids"][mask].cpu().numpy()
+            tokens = o["token_embeddings"][mask].float().cpu().numpy()
+            keep = np.array([i not in special for i in ids], dtype=bool)
+            tokens = tokens[keep] / np.maximum(np.linalg.norm(tokens[keep], axis=1, keepdims=True), 1e-12)
+            vec = o["sentence_embedding"].float().cpu().numpy()
+            result.append((vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep]))
+        return result
+
 
 def text_key(model: str, text: str) -> bytes:
     return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32].encode()

@@ -72,9 +72,10 @@ def open_records(s: Settings):
         raise typer.Exit(2)
 
 
-def make_conversation(with_records: bool = False, records_required: bool = True):
+def make_conversation(with_records: bool = False, records_required: bool = True, warm_up: bool = False):
     """The conversation core; without ``records_required`` a missing framework or database only
-    disables sign-offs and experts (answers still work) and says so."""
+    disables sign-offs and experts (answers still work) and says so. ``warm_up``: a long-running process
+    (serve, start, chat) prepares each snapshot's soft-match vectors in the background."""
     from bot.answering.knowledge import KnowledgeBase
     from bot.conversation import Conversation
     from bot.db import DatabaseUnavailable
@@ -90,4 +91,4 @@ def make_conversation(with_records: bool = False, records_required: bool = True)
             records = Records.open(s)
         except (DatabaseUnavailable, FrameworkError) as exc:
             console.print(f"[yellow]Training records are off ({exc}); questions still work.[/]")
-    return Conversation(KnowledgeBase(s), s, records)
+    return Conversation(KnowledgeBase(s, warm_up=warm_up), s, records)

@@ -15,7 +15,7 @@ def chat(as_email: Optional[str] = typer.Option(None, "--as", help="Your email a
     """Interactive terminal chat through the same conversation core as Slack and Teams."""
     from adapters.console import chat_loop
 
-    conversation = make_conversation(with_records=True, records_required=bool(as_email))
+    conversation = make_conversation(with_records=True, records_required=bool(as_email), warm_up=True)
     if as_email and conversation.records.person_by_email(as_email) is None:
         console.print(f"[red]{as_email} is not registered[/]: add them with `techserv people import FILE`.")
         raise typer.Exit(2)
@@ -41,7 +41,7 @@ def start() -> None:
     from .dashboard import start_beside
 
     console.print(f"[cyan]No Slack or Teams credentials configured: starting the terminal chat.[/]\n{CONNECT_HELP}")
-    conversation = make_conversation(with_records=True, records_required=False)
+    conversation = make_conversation(with_records=True, records_required=False, warm_up=True)
     dashboard = start_beside(s, conversation, Delivery())
     try:
         chat_loop(conversation, out, user=None)
@@ -66,7 +66,7 @@ def serve(no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run t
 
     s = settings()
     configure(json_lines=s.log_json)
-    conversation = make_conversation(with_records=True)
+    conversation = make_conversation(with_records=True, warm_up=True)
     delivery = Delivery()
     health = serve_health(conversation.kb, conversation.records, s.teams_host, s.health_port)
     console.print(f"[cyan]Health: http://{s.teams_host}:{s.health_port}/healthz and /readyz[/]")

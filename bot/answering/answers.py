@@ -74,9 +74,9 @@ class Answerer:
 
     # the two halves, also used by the evaluation to refit the model per fold
     def prepare(self, question: str) -> Candidates:
-        qv = self.retriever.embedder.encode_query(question)
+        qv, q_tokens, q_ids = self.retriever.embedder.encode_tokens([question])[0]  # one pass: vector and tokens
         hits = self.retriever.search(question, k=10, query_vector=qv)
-        return self.features.build(question, qv, hits)
+        return self.features.build(question, qv, hits, q_tokens, q_ids)
 
     def decide(self, cand: Candidates, model: AnswerModel | None = None, threshold: float | None = None) -> AnswerResult:
         model = model or self.model

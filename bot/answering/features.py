@@ -3,7 +3,8 @@ answer model is fitted (``bot/answering/evaluation/fit.py``), so the two can nev
 
 Candidates: the units of the sections behind the best retrieved passages, plus the best units by
 dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per candidate, one vector of
-``QUESTION_FEATURES`` per question (for the answer/decline decision).
+``QUESTION_FEATURES`` per question (for the answer/decline decision), which ends with how well each question
+word is echoed by the best three units (``soft_match.py``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from indexer.units import KINDS
 from .glossary import Glossary
 from .question_types import QUESTION_TYPES, question_type
 from .retrieval import Hit, Retriever
+from .soft_match import FEATURES as SOFT_FEATURES
+from .soft_match import TOP_UNITS, SoftMatch
 from .vocabulary import Vocabulary
 
 PASSAGES = 10
@@ -40,7 +43,7 @@ QUESTION_FEATURES = (
     ["top_score", "second_score", "margin", "top_dense", "best_dense", "best_passage_dense", "top_coverage",
      "top_idf_coverage", "best_idf_coverage", "rare_term_coverage", "unknown_terms", "unknown_fraction",
      "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading"]
-    + [f"type_{t}" for t in QUESTION_TYPES]
+    + [f"type_{t}" for t in QUESTION_TYPES] + SOFT_FEATURES
 )
 
 
@@ -62,6 +65,8 @@ class Candidates:
     unknown: list[str] = field(default_factory=list)
     content_words: int = 0
     unit_terms: list[set[str]] = field(default_factory=list)
+    q_tokens: np.ndarray | None = None  # the question's contextual token vectors (``soft_match.py``)
+    q_ids: np.ndarray | None = None  # … and their vocabulary ids
 
 
 class FeatureBuilder:
@@ -102,8 +107,10 @@ class FeatureBuilder:
         self.log_length = np.array([math.log(len(x.text) + 1) for x in u], dtype=np.float32)
         self.in_examples = np.array([x.in_examples for x in u], dtype=np.float32)
         self.course = np.array([doc_types.get(x.doc_id) == "course" for x in u], dtype=np.float32)
+        self.soft = SoftMatch(retriever.embedder, u)
 
-    def build(self, question: str, qv: np.ndarray, hits: list[Hit]) -> Candidates:
+    def build(self, question: str, qv: np.ndarray, hits: list[Hit], token_vectors: np.ndarray | None = None,
+              token_ids: np.ndarray | None = None) -> Candidates:
         U = self.units
         qtype = question_type(question)
         expanded = self.glossary.expand(question)
@@ -124,7 +131,8 @@ class FeatureBuilder:
             rows.update(U.sparse.top(bm25_all, GLOBAL)[0].tolist())
         rows_arr = np.array(sorted(rows), dtype=np.int64)
         if not len(rows_arr):
-            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits, qv=qv)
+            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits, qv=qv,
+                              q_tokens=token_vectors, q_ids=token_ids)
 
         q_terms = set(self._tokens([expanded])[0])
         q_idf = sum(self.idf.get(t, self.max_idf) for t in q_terms) or 1.0
@@ -183,7 +191,8 @@ class FeatureBuilder:
         return Candidates(question, qtype, rows_arr, X, hits, qv=qv, coverage=cov, idf_coverage=idf_cov, dense=dense,
                           context=context, heading=heading, bigrams=bigram,
                           rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
-                          unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()])
+                          unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()], q_tokens=token_vectors,
+                          q_ids=token_ids)
 
     def question_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
         """Question-level features, given the ranker's scores of the candidates."""
@@ -194,7 +203,8 @@ class FeatureBuilder:
         unknown = len(cand.unknown)
         if not len(scores):
             return np.array([0, 0, 0, 0, 0, passage_dense, 0, 0, 0, 0, unknown, unknown / n_words,
-                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0] + onehot, dtype=np.float32)
+                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0] + onehot + [0.0] * len(SOFT_FEATURES),
+                            dtype=np.float32)
         order = np.argsort(-scores)
         top = int(order[0])
         second = float(scores[order[1]]) if len(order) > 1 else 0.0
@@ -204,5 +214,6 @@ class FeatureBuilder:
             float(scores[top]), second, float(scores[top]) - second, float(cand.dense[top]), float(cand.dense.max()),
             passage_dense, float(cand.coverage[top]), float(cand.idf_coverage[top]), float(cand.idf_coverage.max()),
             rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1),
-            float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max())] + onehot,
+            float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max())] + onehot
+            + self.soft.features(cand.q_tokens, cand.q_ids, [int(cand.rows[i]) for i in order[:TOP_UNITS]]),
             dtype=np.float32)

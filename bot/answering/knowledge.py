@@ -30,7 +30,8 @@ class KnowledgeBase:
     """Holds the live index; ``reload()`` builds the new one aside and swaps a single reference,
     so a question in flight finishes on the index it started with."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, model: AnswerModel | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, model: AnswerModel | None = None,
+                 warm_up: bool = False):
         single_blas_thread()  # answering is many small matrix products beside PyTorch: see blas.py
         self.settings = settings
         self.embedder = embedder or Embedder(settings.model)
@@ -38,6 +39,7 @@ class KnowledgeBase:
         self.model = model  # None: the shipped answer model (bot/answering/answer_model.json)
         self._live: LoadedIndex | None = None
         self._lock = threading.Lock()
+        self.warm_up = warm_up  # long-running processes: prepare each loaded snapshot's soft-match vectors aside
 
     def _load(self, version: str | None = None) -> LoadedIndex:
         s = self.settings
@@ -45,6 +47,8 @@ class KnowledgeBase:
         retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
         answerer = Answerer(retriever, snap.chunks, snap.units, self.model, min_confidence=s.min_confidence,
                             max_units=s.max_answer_units)
+        if self.warm_up:
+            threading.Thread(target=answerer.features.soft.warm, daemon=True, name=f"warm-{snap.version}").start()
         return LoadedIndex(snap, retriever, answerer)
 
     @property
