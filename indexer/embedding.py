@@ -89,9 +89,10 @@ class Embedder:
             ids = o["input_ids"][mask].cpu().numpy()
             tokens = o["token_embeddings"][mask].float().cpu().numpy()
             keep = np.array([i not in special for i in ids], dtype=bool)
-            tokens = tokens[keep] / np.maximum(np.linalg.norm(tokens[keep], axis=1, keepdims=True), 1e-12)
+            tokens, ids = tokens[keep], ids[keep]
+            tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
             vec = o["sentence_embedding"].float().cpu().numpy()
-            result.append((vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep]))
+            result.append((vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids))
         return result
 
 

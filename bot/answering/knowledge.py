@@ -40,6 +40,7 @@ class KnowledgeBase:
         self._live: LoadedIndex | None = None
         self._lock = threading.Lock()
         self.warm_up = warm_up  # long-running processes: prepare each loaded snapshot's soft-match vectors aside
+        self._warm_stop: threading.Event | None = None
 
     def _load(self, version: str | None = None) -> LoadedIndex:
         s = self.settings
@@ -47,8 +48,12 @@ class KnowledgeBase:
         retriever = Retriever(snap.dense, snap.sparse, self.embedder, self.glossary, candidates=s.candidates)
         answerer = Answerer(retriever, snap.chunks, snap.units, self.model, min_confidence=s.min_confidence,
                             max_units=s.max_answer_units)
-        if self.warm_up:
-            threading.Thread(target=answerer.features.soft.warm, daemon=True, name=f"warm-{snap.version}").start()
+        if self.warm_up:  # the previous snapshot's warm-up stops: its vectors are not needed once this one is live
+            if self._warm_stop is not None:
+                self._warm_stop.set()
+            self._warm_stop = threading.Event()
+            threading.Thread(target=answerer.features.soft.warm, kwargs={"stop": self._warm_stop}, daemon=True,
+                             name=f"warm-{snap.version}").start()
         return LoadedIndex(snap, retriever, answerer)
 
     @property

@@ -42,4 +42,7 @@ def test_warm_up_prepares_every_unit_in_the_background(built_env, embedder):
     units = live.snapshot.units.units
     assert len(live.answerer.features.soft._cache) == len(units)
     assert SoftMatch(embedder, units).warm() == len(units)
+    stopped = threading.Event()
+    stopped.set()
+    assert SoftMatch(embedder, units).warm(stop=stopped) == 0  # a swapped-out snapshot's warm-up ends
     assert live.answerer.answer(ASKED).quotes  # answers still work on the warmed snapshot
