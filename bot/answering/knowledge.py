@@ -1,6 +1,7 @@
 """The live knowledge base: a loaded snapshot with its retriever and answerer, swappable as a whole."""
 from __future__ import annotations
 
+import atexit
 import threading
 from dataclasses import dataclass
 
@@ -41,6 +42,16 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self.warm_up = warm_up  # long-running processes: prepare each loaded snapshot's soft-match vectors aside
         self._warm_stop: threading.Event | None = None
+        self._warm_thread: threading.Thread | None = None
+        if warm_up:  # a model call cut off by interpreter exit aborts the process ("terminate called ...")
+            atexit.register(self.stop_warm_up)
+
+    def stop_warm_up(self, wait: float = 10.0) -> None:
+        """End the background warm-up after its current batch (waiting up to ``wait`` seconds for it)."""
+        if self._warm_stop is not None:
+            self._warm_stop.set()
+        if wait and self._warm_thread is not None:
+            self._warm_thread.join(wait)
 
     def _load(self, version: str | None = None) -> LoadedIndex:
         s = self.settings
@@ -49,11 +60,11 @@ class KnowledgeBase:
         answerer = Answerer(retriever, snap.chunks, snap.units, self.model, min_confidence=s.min_confidence,
                             max_units=s.max_answer_units)
         if self.warm_up:  # the previous snapshot's warm-up stops: its vectors are not needed once this one is live
-            if self._warm_stop is not None:
-                self._warm_stop.set()
+            self.stop_warm_up(wait=0)
             self._warm_stop = threading.Event()
-            threading.Thread(target=answerer.features.soft.warm, kwargs={"stop": self._warm_stop}, daemon=True,
-                             name=f"warm-{snap.version}").start()
+            self._warm_thread = threading.Thread(target=answerer.features.soft.warm, kwargs={"stop": self._warm_stop},
+                                                 daemon=True, name=f"warm-{snap.version}")
+            self._warm_thread.start()
         return LoadedIndex(snap, retriever, answerer)
 
     @property

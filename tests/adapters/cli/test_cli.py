@@ -1,5 +1,8 @@
 """The `techserv` commands, run in-process with typer's runner against the fixture corpus."""
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -137,3 +140,13 @@ def test_start_without_credentials_opens_the_terminal_chat(env, monkeypatch):
     assert "starting the terminal chat" in result.output and "Training records are off" in result.output
     assert "SLACK_BOT_TOKEN" in result.output  # it says how to connect Slack or Teams
     assert "absorbent pads" in result.output
+
+
+def test_chat_exits_cleanly_while_the_soft_match_warm_up_runs(env):
+    """A real `techserv chat` process: ask, quit at once (the background warm-up is still computing), exit 0."""
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    proc = subprocess.run([sys.executable, "-c", "from adapters.cli import main; main()", "chat"],
+                          input="grade B particle limit in operation\nquit\n", capture_output=True, text=True,
+                          timeout=300, cwd=Path(__file__).resolve().parents[3])
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "352 000" in proc.stdout and "terminate called" not in proc.stderr
