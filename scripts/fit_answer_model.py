@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from rich.progress import Progress  # noqa: E402
 
-from bot.answering.evaluation.fit import DECLINE_TARGET, collect, fit  # noqa: E402
+from bot.answering.evaluation.fit import C_QUESTION, DECLINE_TARGET, collect, fit  # noqa: E402
 from bot.answering.evaluation.questions import load_questions, repeated_cv  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import MODEL_PATH, AnswerModel  # noqa: E402
@@ -35,7 +35,7 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=3, help="shuffles of the folds, averaged")
     ap.add_argument("--c-units", type=float, default=0.1, help="inverse L2 strength of the unit ranker")
-    ap.add_argument("--c-question", type=float, default=0.3, help="inverse L2 strength of the decline model")
+    ap.add_argument("--c-question", type=float, default=C_QUESTION, help="inverse L2 strength of the decline model")
     ap.add_argument("--decline-target", type=float, default=DECLINE_TARGET,
                     help="share of the training questions' unanswerable ones to decline (sets the answer/decline cut)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")

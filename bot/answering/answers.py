@@ -20,7 +20,7 @@ from indexer.units import Unit
 from bot.messages import Citation, Quote
 
 from .features import Candidates, FeatureBuilder
-from .model import AnswerModel
+from .model import AnswerModel, ModelError
 from .question_types import clinical_scope
 from .retrieval import Hit, Retriever
 
@@ -61,6 +61,10 @@ class Answerer:
                  section_margin: float = 3.0, max_chars: int = 1200, clock=None):
         self.retriever, self.chunks, self.units = retriever, chunks, units
         self.model = model or AnswerModel.load()
+        dim = units.vectors.shape[1] if units.vectors.ndim == 2 and len(units.vectors) else None
+        if dim is not None and self.model.embedding_dim != dim:
+            raise ModelError(f"the answer model's decline part was fitted on {self.model.embedding_dim}-dimension question "
+                             f"embeddings and this index has {dim}: refit it with `python scripts/fit_answer_model.py`")
         self.min_confidence = self.model.threshold if min_confidence is None else min_confidence
         self.max_units = max_units
         self.margin = margin  # further units of the same document within this logit of the best are quoted too
@@ -87,7 +91,7 @@ class Answerer:
         if p_clinical >= model.clinical_threshold:
             return AnswerResult([], 0.0, False, cand.hits, chunks, scope="clinical", qtype=cand.qtype)
         scores = model.rank(cand.X)
-        confidence = round(model.p_answerable(self.features.question_vector(cand, scores)), 3)
+        confidence = round(model.p_answerable(self.features.decline_vector(cand, scores)), 3)
         if p_clinical >= model.clinical_decline:  # looks clinical: never a quote, but not certain enough to refuse
             confidence = min(confidence, round(threshold - 0.001, 3))
         if not len(scores):

@@ -4,7 +4,8 @@ answer model is fitted (``bot/answering/evaluation/fit.py``), so the two can nev
 Candidates: the units of the sections behind the best retrieved passages, plus the best units by
 dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per candidate, one vector of
 ``QUESTION_FEATURES`` per question (for the answer/decline decision), which ends with how well each question
-word is echoed by the best three units (``soft_match.py``).
+word is echoed by the best three units (``soft_match.py``); the decline model also reads the question's own
+embedding (``decline_features``): which topics and kinds of request the material answers is learnt from it.
 """
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ QUESTION_FEATURES = (
      "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading"]
     + [f"type_{t}" for t in QUESTION_TYPES] + SOFT_FEATURES
 )
+EMBEDDING_PREFIX = "embedding_"
+
+
+def decline_features(dim: int) -> list[str]:
+    """What the answer/decline model reads: the question-level features, then the question's embedding."""
+    return list(QUESTION_FEATURES) + [f"{EMBEDDING_PREFIX}{i}" for i in range(dim)]
 
 
 @dataclass
@@ -54,7 +61,7 @@ class Candidates:
     rows: np.ndarray  # unit rows
     X: np.ndarray  # (len(rows), len(UNIT_FEATURES))
     hits: list[Hit]
-    qv: np.ndarray | None = None  # the question's embedding (for the learned clinical scope guard)
+    qv: np.ndarray | None = None  # the question's embedding (decline model and learned clinical scope guard)
     coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
     idf_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
     dense: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -193,6 +200,10 @@ class FeatureBuilder:
                           rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
                           unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()], q_tokens=token_vectors,
                           q_ids=token_ids)
+
+    def decline_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
+        """``decline_features``: the question-level features and the question's embedding."""
+        return np.concatenate([self.question_vector(cand, scores), np.asarray(cand.qv, dtype=np.float32)])
 
     def question_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
         """Question-level features, given the ranker's scores of the candidates."""

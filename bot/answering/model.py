@@ -1,6 +1,7 @@
 """The fitted answer model: weights that rank candidate units and decide answer-or-decline.
 
-Both parts are logistic regressions over standardised features (``bot/answering/features.py``),
+Both parts are logistic regressions over standardised features (``bot/answering/features.py``; the
+answer/decline part reads the question-level features and the question's embedding),
 fitted by ``scripts/fit_answer_model.py`` on the development question set and shipped as
 ``answer_model.json`` next to this file. At run time they are two dot products: no scikit-learn.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import QUESTION_FEATURES, UNIT_FEATURES
+from .features import QUESTION_FEATURES, UNIT_FEATURES, decline_features
 
 MODEL_PATH = Path(__file__).with_name("answer_model.json")
 
@@ -50,6 +51,11 @@ class Linear:
                    np.array(d["coef"], np.float32), float(d["intercept"]))
 
 
+def _decline_names(d: dict) -> list[str]:
+    """The feature names a saved decline model must have: this code's question features and an embedding."""
+    return decline_features(max(len(d.get("features", [])) - len(QUESTION_FEATURES), 0))
+
+
 @dataclass
 class AnswerModel:
     units: Linear  # ranks candidate units (logit: higher is a better answer)
@@ -63,7 +69,13 @@ class AnswerModel:
     def rank(self, X: np.ndarray) -> np.ndarray:
         return self.units.logit(X) if len(X) else np.zeros(0, np.float32)
 
+    @property
+    def embedding_dim(self) -> int:
+        """The question-embedding size the decline model was fitted on (0: it reads none)."""
+        return len(self.answerable.features) - len(QUESTION_FEATURES)
+
     def p_answerable(self, q: np.ndarray) -> float:
+        """P(answerable) from ``FeatureBuilder.decline_vector`` (question features, then the embedding)."""
         return float(self.answerable.probability(q)[0])
 
     def p_clinical(self, qv: np.ndarray | None) -> float:
@@ -90,7 +102,7 @@ class AnswerModel:
             data = json.loads(path.read_text(encoding="utf-8"))
             clinical = data.get("clinical")
             return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
-                       Linear.from_dict(data["answerable"], QUESTION_FEATURES), float(data["threshold"]),
+                       Linear.from_dict(data["answerable"], _decline_names(data["answerable"])), float(data["threshold"]),
                        data.get("info", {}),
                        Linear.from_dict(clinical, clinical["features"]) if clinical else None,
                        float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)))
@@ -109,12 +121,12 @@ class AnswerModel:
                 f"{cv.get('fact_in_answer')}, declined {cv.get('decline_rate_unanswerable')}")
 
     @classmethod
-    def default(cls) -> "AnswerModel":
+    def default(cls, dim: int = 384) -> "AnswerModel":
         """Hand-set weights used only before the first fit (so the fitting script can run)."""
         def linear(names, weights):
             coef = np.array([weights.get(n, 0.0) for n in names], np.float32)
             return Linear(list(names), np.zeros(len(names), np.float32), np.ones(len(names), np.float32), coef, 0.0)
         units = linear(UNIT_FEATURES, {"dense_unit": 4.0, "coverage": 1.0, "chunk_score": 1.2, "section_retrieved": 0.5})
-        answerable = linear(QUESTION_FEATURES, {"top_dense": 12.0})
+        answerable = linear(decline_features(dim), {"top_dense": 12.0})
         answerable.intercept = -6.0
         return cls(units, answerable, 0.5, {"fitted": False})

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from bot.answering.features import QUESTION_FEATURES, UNIT_FEATURES
+from bot.answering.features import UNIT_FEATURES, decline_features
 from bot.answering.model import MODEL_PATH, AnswerModel, ModelError
 from bot.service.doctor import _answer_model
 
@@ -13,7 +13,8 @@ from bot.service.doctor import _answer_model
 def test_the_shipped_model_is_fitted_and_complete():
     model = AnswerModel.load()
     assert model.info["fitted"] is True and model.info["questions"] >= 350
-    assert model.units.features == UNIT_FEATURES and model.answerable.features == QUESTION_FEATURES
+    assert model.units.features == UNIT_FEATURES and model.answerable.features == decline_features(384)
+    assert model.embedding_dim == 384
     assert 0.0 < model.threshold < 1.0 and model.clinical is not None
     assert "cross_validated" in model.info and "fact in answer" in model.describe()
     # a candidate better on the ranker's own strongest feature ranks higher
@@ -56,3 +57,14 @@ def test_doctor_reports_a_missing_model(monkeypatch, tmp_path):
     monkeypatch.setattr("bot.answering.model.MODEL_PATH", tmp_path / "gone.json")
     check = _answer_model()
     assert check.status == "fail" and "missing" in check.detail and "fit_answer_model.py" in check.fix
+
+
+def test_a_model_fitted_on_another_embedding_size_is_refused_with_the_fix(kb):
+    """The decline part reads the question's embedding: a model fitted for another embedding model cannot be
+    used with this index (it would fail on the first question, or worse, read the wrong numbers)."""
+    from bot.answering.answers import Answerer
+
+    live = kb.live
+    Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.default(384))
+    with pytest.raises(ModelError, match="fit_answer_model.py"):
+        Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.default(768))
