@@ -25,6 +25,7 @@ from bot.answering.evaluation.fit import C_QUESTION, DECLINE_TARGET, collect, fi
 from bot.answering.evaluation.questions import load_questions, repeated_cv  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import MODEL_PATH, AnswerModel  # noqa: E402
+from bot.answering.question_words import WEIGHT as WORD_WEIGHT  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from indexer.build import BuildConfig, build_index  # noqa: E402
 
@@ -36,6 +37,8 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3, help="shuffles of the folds, averaged")
     ap.add_argument("--c-units", type=float, default=0.1, help="inverse L2 strength of the unit ranker")
     ap.add_argument("--c-question", type=float, default=C_QUESTION, help="inverse L2 strength of the decline model")
+    ap.add_argument("--word-weight", type=float, default=WORD_WEIGHT,
+                    help="weight of the question's words in the decline model (0: none)")
     ap.add_argument("--decline-target", type=float, default=DECLINE_TARGET,
                     help="share of the training questions' unanswerable ones to decline (sets the answer/decline cut)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
@@ -53,7 +56,8 @@ def main() -> int:
         questions = load_questions(args.questions)
         live = KnowledgeBase(s, model=AnswerModel.default()).live  # features only: the model is refitted
         examples = collect(live.answerer, questions, factory("Answering questions", len(questions)))
-    kw = {"C_units": args.c_units, "C_question": args.c_question, "target": args.decline_target}
+    kw = {"C_units": args.c_units, "C_question": args.c_question, "target": args.decline_target,
+          "word_weight": args.word_weight}
     cv = repeated_cv(examples, live.answerer, args.folds, args.repeats, **kw)
     print(f"{args.folds}-fold cross-validated on {len(questions)} questions (mean of {args.repeats} shuffles):")
     for k, v in cv.items():

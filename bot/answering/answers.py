@@ -91,7 +91,7 @@ class Answerer:
         if p_clinical >= model.clinical_threshold:
             return AnswerResult([], 0.0, False, cand.hits, chunks, scope="clinical", qtype=cand.qtype)
         scores = model.rank(cand.X)
-        confidence = round(model.p_answerable(self.features.decline_vector(cand, scores)), 3)
+        confidence = round(model.p_answerable(self.features.decline_vector(cand, scores), cand.question), 3)
         if p_clinical >= model.clinical_decline:  # looks clinical: never a quote, but not certain enough to refuse
             confidence = min(confidence, round(threshold - 0.001, 3))
         if not len(scores):

@@ -1,7 +1,8 @@
 """The fitted answer model: weights that rank candidate units and decide answer-or-decline.
 
 Both parts are logistic regressions over standardised features (``bot/answering/features.py``; the
-answer/decline part reads the question-level features and the question's embedding),
+answer/decline part reads the question-level features and the question's embedding, plus a learnt weight
+per question word: ``question_words.py``),
 fitted by ``scripts/fit_answer_model.py`` on the development question set and shipped as
 ``answer_model.json`` next to this file. At run time they are two dot products: no scikit-learn.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import QUESTION_FEATURES, UNIT_FEATURES, decline_features
+from .question_words import QuestionWords
 
 MODEL_PATH = Path(__file__).with_name("answer_model.json")
 
@@ -65,6 +67,7 @@ class AnswerModel:
     clinical: Linear | None = None  # P(about an individual patient's clinical care), over the question embedding
     clinical_threshold: float = 0.7
     clinical_decline: float = 0.3  # P(clinical) at or above this is never answered with a quote (declined instead)
+    words: QuestionWords | None = None  # the question's words' part of the answer/decline logit
 
     def rank(self, X: np.ndarray) -> np.ndarray:
         return self.units.logit(X) if len(X) else np.zeros(0, np.float32)
@@ -74,9 +77,11 @@ class AnswerModel:
         """The question-embedding size the decline model was fitted on (0: it reads none)."""
         return len(self.answerable.features) - len(QUESTION_FEATURES)
 
-    def p_answerable(self, q: np.ndarray) -> float:
-        """P(answerable) from ``FeatureBuilder.decline_vector`` (question features, then the embedding)."""
-        return float(self.answerable.probability(q)[0])
+    def p_answerable(self, q: np.ndarray, question: str = "") -> float:
+        """P(answerable) from ``FeatureBuilder.decline_vector`` (question features, then the embedding) and,
+        when the model has them, the question's words."""
+        logit = float(self.answerable.logit(q)[0]) + (self.words.logit(question) if self.words else 0.0)
+        return float(1.0 / (1.0 + np.exp(-logit)))
 
     def p_clinical(self, qv: np.ndarray | None) -> float:
         if self.clinical is None or qv is None:
@@ -87,7 +92,8 @@ class AnswerModel:
         data = {"units": self.units.to_dict(), "answerable": self.answerable.to_dict(),
                 "threshold": round(self.threshold, 4), "info": self.info,
                 "clinical": self.clinical.to_dict() if self.clinical else None,
-                "clinical_threshold": self.clinical_threshold, "clinical_decline": self.clinical_decline}
+                "clinical_threshold": self.clinical_threshold, "clinical_decline": self.clinical_decline,
+                "answerable_words": self.words.to_dict() if self.words else None}
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -105,7 +111,8 @@ class AnswerModel:
                        Linear.from_dict(data["answerable"], _decline_names(data["answerable"])), float(data["threshold"]),
                        data.get("info", {}),
                        Linear.from_dict(clinical, clinical["features"]) if clinical else None,
-                       float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)))
+                       float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)),
+                       QuestionWords.from_dict(data["answerable_words"]) if data.get("answerable_words") else None)
         except ModelError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -18,6 +18,8 @@ import numpy as np
 from ..answers import AnswerResult, Answerer
 from ..features import UNIT_FEATURES, Candidates, decline_features
 from ..model import AnswerModel, Linear
+from ..question_words import WEIGHT, QuestionWords, vocabulary
+from ..question_words import vectors as word_vectors
 from ..question_types import clinical_scope
 from .locations import fact_quoted, unit_answers, unit_located
 
@@ -142,21 +144,46 @@ def choose_threshold(p_pos: list[float], p_neg: list[float], target: float = DEC
     return round(min(max(cut, 0.05), 0.95), 4)
 
 
-def _out_of_fold(Q: np.ndarray, y: np.ndarray, names: list[str], C: float, folds: int = INNER_FOLDS) -> np.ndarray:
-    """Each training question's P(answerable) from a decline model fitted without it (stratified folds)."""
+def _fit_decline(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str], C: float,
+                 weight: float = WEIGHT) -> tuple[Linear, QuestionWords | None]:
+    """The answer/decline logistic regression over the standardised question features and the questions'
+    weighted TF-IDF words (vocabulary from these questions only); ``weight`` 0: features only."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardiser(Q)
+    idf = vocabulary(texts) if weight > 0 else {}
+    X = np.hstack([(Q - mean) / scale, word_vectors(texts, idf, weight)]) if idf else (Q - mean) / scale
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    lr.fit(X, y)
+    d = Q.shape[1]
+    linear = Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0][:d].astype(np.float32),
+                    float(lr.intercept_[0]))
+    return linear, (QuestionWords(idf, lr.coef_[0][d:].astype(np.float64), weight) if idf else None)
+
+
+def _p_decline_model(linear: Linear, words: QuestionWords | None, Q: np.ndarray, texts: list[str]) -> np.ndarray:
+    logit = linear.logit(Q) + (words.matrix(texts) @ words.coef if words else 0.0)
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def _out_of_fold(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str], C: float, weight: float = WEIGHT,
+                 folds: int = INNER_FOLDS) -> np.ndarray:
+    """Each training question's P(answerable) from a decline model fitted without it (stratified folds; each
+    fold's word vocabulary from its own training questions)."""
     from sklearn.model_selection import StratifiedKFold
 
     if min(int(y.sum()), int(len(y) - y.sum())) < folds:
-        return _fit_linear(Q, y, names, C).probability(Q)
+        return _p_decline_model(*_fit_decline(Q, texts, y, names, C, weight), Q, texts)
     p = np.zeros(len(y))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(Q, y):
-        p[test] = _fit_linear(Q[train], y[train], names, C).probability(Q[test])
+        model = _fit_decline(Q[train], [texts[i] for i in train], y[train], names, C, weight)
+        p[test] = _p_decline_model(*model, Q[test], [texts[i] for i in test])
     return p
 
 
 def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_question: float = C_QUESTION,
         target: float = DECLINE_TARGET, ranker: str = "listwise", C_clinical: float = 1.0,
-        clinical_threshold: float = 0.7) -> AnswerModel:
+        clinical_threshold: float = 0.7, word_weight: float = WEIGHT) -> AnswerModel:
     ranked = rankable(examples)
     if ranker == "listwise":
         units = _fit_listwise(ranked, C_units)
@@ -171,8 +198,9 @@ def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_que
                    for e in scored])
     yq = np.array([e.answerable for e in scored], dtype=np.float32)
     names = decline_features(len(scored[0].cand.qv))
-    question = _fit_linear(Q, yq, names, C_question)
-    p = _out_of_fold(Q, yq, names, C_question)
+    texts = [e.cand.question for e in scored]
+    question, words = _fit_decline(Q, texts, yq, names, C_question, word_weight)
+    p = _out_of_fold(Q, texts, yq, names, C_question, word_weight)
     threshold = choose_threshold([float(v) for v, a in zip(p, yq) if a], [float(v) for v, a in zip(p, yq) if not a], target)
     clinical = None
     with_vectors = [e for e in examples if e.qv is not None]
@@ -182,8 +210,9 @@ def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_que
         clinical = _fit_linear(E, yc, [f"e{i}" for i in range(E.shape[1])], C_clinical)
     info = {"fitted": True, "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "questions": len(examples), "ranker_questions": len(ranked), "decline_target": target,
-            "C_units": C_units, "C_question": C_question, "ranker": ranker}
-    return AnswerModel(units, question, threshold, info, clinical, clinical_threshold)
+            "C_units": C_units, "C_question": C_question, "ranker": ranker, "word_weight": word_weight,
+            "words": len(words.idf) if words else 0}
+    return AnswerModel(units, question, threshold, info, clinical, clinical_threshold, words=words)
 
 
 def outcome(e: Example, result: AnswerResult) -> dict:

@@ -55,8 +55,39 @@ def test_the_decline_cut_is_chosen_on_questions_the_model_did_not_see():
 
     def cut(p):
         return choose_threshold([v for v, a in zip(p, y) if a], [v for v, a in zip(p, y) if not a], 0.9)
-    in_sample, out_of_fold = cut(model.probability(X)), cut(_out_of_fold(X, y, names, C=0.1))
+    in_sample, out_of_fold = cut(model.probability(X)), cut(_out_of_fold(X, [""] * len(y), y, names, C=0.1, weight=0))
     Xn, yn = _decline_data(2000, seed=4)
     p_new = model.probability(Xn)[yn == 0]
     declined_in, declined_oof = np.mean(p_new < in_sample), np.mean(p_new < out_of_fold)
     assert declined_in < 0.75 and declined_oof >= 0.85  # target 0.9: 0.68 and 0.87 on these seeds
+
+
+def test_the_decline_model_learns_from_the_question_words():
+    """Requests the pack never answers (a bleep number, a brand) lower P(answerable) through their words, the
+    same vectors at fit and run time, and the weights survive the model file."""
+    from bot.answering.evaluation.fit import _fit_decline, _p_decline_model
+    from bot.answering.question_words import QuestionWords, vocabulary, vectors
+
+    rng = np.random.default_rng(5)
+    topics = ["grade b settle plate limit", "isolator glove test", "pn calcium phosphate", "tc99m generator elution"]
+    texts, y = [], []
+    for i in range(240):
+        topic = topics[i % 4]
+        if i % 3 == 0:
+            texts.append(f"whats the bleep number for {topic} queries"), y.append(0.0)
+        else:
+            texts.append(f"what does the guidance say about {topic}"), y.append(1.0)
+    y = np.array(y, np.float32)
+    Q = rng.normal(size=(len(y), 3)).astype(np.float32)  # features that carry nothing
+    linear, words = _fit_decline(Q, texts, y, ["a", "b", "c"], C=0.1)
+    coef = dict(zip(words.idf, words.coef))
+    assert coef["bleep"] < 0 < coef["guidance"]
+    assert "settle" in words.idf and words.idf["bleep"] > words.idf["what"]
+    new = ["bleep number for the isolator glove test?", "what does the guidance say about tc99m generator elution"]
+    p = _p_decline_model(linear, words, rng.normal(size=(2, 3)).astype(np.float32), new)
+    assert p[0] < 0.5 < p[1]
+    # run time: the same numbers from the model file's words
+    again = QuestionWords.from_dict(words.to_dict())
+    assert np.allclose(vectors(new, vocabulary(texts)), again.matrix(new))
+    assert abs(again.logit(new[0]) - float(words.matrix(new[:1])[0] @ words.coef)) < 1e-4
+    assert again.logit("nothing known here") == 0.0
