@@ -16,7 +16,7 @@ help:
 	@echo "make test    set up .venv and run the whole test suite"
 	@echo "make bench   print indexing throughput, query latency and memory figures"
 	@echo "make eval    retrieval quality on SciFact and the knowledge-pack questions"
-	@echo "make screenshots  Teams cards (official renderer, light and dark) and passport pages in docs/screenshots/"
+	@echo "make screenshots  Teams cards (official renderer, light and dark), passport pages and dashboard pages in docs/screenshots/"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ eval: $(STAMP)
 
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py
+	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
+	TECHSERV_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/adapters/dashboard/test_browser.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

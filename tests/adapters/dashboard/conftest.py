@@ -25,7 +25,6 @@ from bot.conversation import Conversation
 from tests.bot.conftest import ROOT, clock, db_url, engine, framework, ids, records  # noqa: F401  (shared fixtures)
 
 CLIENT_ID, CLIENT_SECRET = "dashboard-client", "dashboard-secret"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 class IdentityProvider:
