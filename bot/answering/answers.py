@@ -62,7 +62,8 @@ class Answerer:
         self.retriever, self.chunks, self.units = retriever, chunks, units
         self.model = model or AnswerModel.load()
         dim = units.vectors.shape[1] if units.vectors.ndim == 2 and len(units.vectors) else None
-        if dim is not None and self.model.embedding_dim != dim:
+        # (the unfitted default only lets the fitting script compute features, whatever the embedding model)
+        if dim is not None and self.model.info.get("fitted") and self.model.embedding_dim != dim:
             raise ModelError(f"the answer model's decline part was fitted on {self.model.embedding_dim}-dimension question "
                              f"embeddings and this index has {dim}: refit it with `python scripts/fit_answer_model.py`")
         self.min_confidence = self.model.threshold if min_confidence is None else min_confidence

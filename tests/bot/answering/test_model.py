@@ -65,6 +65,10 @@ def test_a_model_fitted_on_another_embedding_size_is_refused_with_the_fix(kb):
     from bot.answering.answers import Answerer
 
     live = kb.live
-    Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.default(384))
+    fitted_elsewhere = AnswerModel.default(768)
+    fitted_elsewhere.info["fitted"] = True
     with pytest.raises(ModelError, match="fit_answer_model.py"):
-        Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.default(768))
+        Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, fitted_elsewhere)
+    Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.load())  # the shipped one fits
+    # the unfitted default only serves the fitting script's features, for any embedding model
+    Answerer(live.retriever, live.snapshot.chunks, live.snapshot.units, AnswerModel.default(768))
