@@ -1,8 +1,10 @@
 """The question's own words as evidence for the answer/decline decision: a TF-IDF bag of words over the
 development questions, one learnt weight per word (``QuestionWords``), added to the decline model's logit.
 
-The embedding already tells the decline model which topics the pack answers; the words add requests it
-never answers, whatever the topic ("bleep", "brand", "Scotland", "stable for how long once diluted").
+The embedding already tells the decline model which topics the pack answers; the words add kinds of request
+it rarely answers, whatever the topic (in the shipped model "our", "number", "USP", "stable", "diluted" lower
+P(answerable); "why", "expiry", "filter" raise it). Words of fewer than two development questions get no
+weight ("bleep" has none: such questions are declined on the other signals).
 The same code builds the vectors when the model is fitted (``evaluation/fit.py``) and at run time, so the
 two cannot drift apart: lower-cased runs of two or more word characters, sublinear term frequency,
 smoothed inverse document frequency over the training questions (words in fewer than two are dropped),
