@@ -53,6 +53,14 @@ class Linear:
                    np.array(d["coef"], np.float32), float(d["intercept"]))
 
 
+def decline_probability(answerable: Linear, words: QuestionWords | None, Q: np.ndarray,
+                        questions: list[str]) -> np.ndarray:
+    """P(answerable) per row of ``Q`` (``FeatureBuilder.decline_vector``) and its question's text: the linear
+    part plus, when the model has them, the question words' part of the logit."""
+    logit = answerable.logit(Q) + (words.matrix(questions) @ words.coef if words else 0.0)
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
 def _decline_names(d: dict) -> list[str]:
     """The feature names a saved decline model must have: this code's question features and an embedding."""
     return decline_features(max(len(d.get("features", [])) - len(QUESTION_FEATURES), 0))
@@ -80,8 +88,7 @@ class AnswerModel:
     def p_answerable(self, q: np.ndarray, question: str = "") -> float:
         """P(answerable) from ``FeatureBuilder.decline_vector`` (question features, then the embedding) and,
         when the model has them, the question's words."""
-        logit = float(self.answerable.logit(q)[0]) + (self.words.logit(question) if self.words else 0.0)
-        return float(1.0 / (1.0 + np.exp(-logit)))
+        return float(decline_probability(self.answerable, self.words, q, [question])[0])
 
     def p_clinical(self, qv: np.ndarray | None) -> float:
         if self.clinical is None or qv is None:

@@ -40,9 +40,16 @@ def vocabulary(questions: list[str], min_questions: int = MIN_QUESTIONS) -> dict
 
 def vectors(questions: list[str], idf: dict[str, float], weight: float = WEIGHT) -> np.ndarray:
     """(len(questions), len(idf)) rows: sublinear TF × idf, unit length, times ``weight``; columns in ``idf``'s order."""
-    index = {w: i for i, w in enumerate(idf)}
-    values = np.fromiter(idf.values(), dtype=np.float64, count=len(idf))
-    out = np.zeros((len(questions), len(idf)), dtype=np.float64)
+    return _rows(questions, *_lookup(idf), weight)
+
+
+def _lookup(idf: dict[str, float]) -> tuple[dict[str, int], np.ndarray]:
+    """Word → column, and the idf of each column."""
+    return {w: i for i, w in enumerate(idf)}, np.fromiter(idf.values(), dtype=np.float64, count=len(idf))
+
+
+def _rows(questions: list[str], index: dict[str, int], values: np.ndarray, weight: float) -> np.ndarray:
+    out = np.zeros((len(questions), len(index)), dtype=np.float64)
     for r, q in enumerate(questions):
         counts: dict[int, int] = {}
         for w in words(q):
@@ -62,12 +69,15 @@ class QuestionWords:
     coef: np.ndarray  # one weight per word of ``idf``, in its order
     weight: float = WEIGHT
 
+    def __post_init__(self) -> None:
+        self._index, self._values = _lookup(self.idf)  # once per model, not on every question
+
     def logit(self, question: str) -> float:
         """This question's words' contribution to the decline model's logit (0 when it uses none of them)."""
         return float(self.matrix([question])[0] @ self.coef)
 
     def matrix(self, questions: list[str]) -> np.ndarray:
-        return vectors(questions, self.idf, self.weight)
+        return _rows(questions, self._index, self._values, self.weight)
 
     def to_dict(self) -> dict:
         return {"weight": self.weight, "words": [[w, round(v, 6), round(float(c), 6)]

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..answers import AnswerResult, Answerer
 from ..features import UNIT_FEATURES, Candidates, decline_features
-from ..model import AnswerModel, Linear
+from ..model import AnswerModel, Linear, decline_probability
 from ..question_words import WEIGHT, QuestionWords, vocabulary
 from ..question_words import vectors as word_vectors
 from ..question_types import clinical_scope
@@ -76,13 +76,22 @@ def fold_split(n: int, folds: int = 5, seed: int = 0) -> list[list[int]]:
 
 
 def _fit_linear(X: np.ndarray, y: np.ndarray, names: list[str], C: float) -> Linear:
+    return _fit_standardised(X, y, names, C)[0]
+
+
+def _fit_standardised(X: np.ndarray, y: np.ndarray, names: list[str], C: float,
+                      extra: np.ndarray | None = None) -> tuple[Linear, np.ndarray]:
+    """Balanced logistic regression over standardised ``X`` and, beside it, ``extra`` columns taken as they are;
+    returns the model over ``X`` and the coefficients of the extra columns."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = _standardiser(X)
+    Z = (X - mean) / scale
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    lr.fit((X - mean) / scale, y)
-    return Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0].astype(np.float32),
-                  float(lr.intercept_[0]))
+    lr.fit(Z if extra is None else np.hstack([Z, extra]), y)
+    d = X.shape[1]
+    return (Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0][:d].astype(np.float32),
+                   float(lr.intercept_[0])), lr.coef_[0][d:])
 
 
 def _fit_pairwise(examples: list[Example], C: float, negatives: int = 40, seed: int = 0) -> Linear:
@@ -148,22 +157,9 @@ def _fit_decline(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str
                  weight: float = WEIGHT) -> tuple[Linear, QuestionWords | None]:
     """The answer/decline logistic regression over the standardised question features and the questions'
     weighted TF-IDF words (vocabulary from these questions only); ``weight`` 0: features only."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = _standardiser(Q)
     idf = vocabulary(texts) if weight > 0 else {}
-    X = np.hstack([(Q - mean) / scale, word_vectors(texts, idf, weight)]) if idf else (Q - mean) / scale
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    lr.fit(X, y)
-    d = Q.shape[1]
-    linear = Linear(list(names), mean.astype(np.float32), scale.astype(np.float32), lr.coef_[0][:d].astype(np.float32),
-                    float(lr.intercept_[0]))
-    return linear, (QuestionWords(idf, lr.coef_[0][d:].astype(np.float64), weight) if idf else None)
-
-
-def _p_decline_model(linear: Linear, words: QuestionWords | None, Q: np.ndarray, texts: list[str]) -> np.ndarray:
-    logit = linear.logit(Q) + (words.matrix(texts) @ words.coef if words else 0.0)
-    return 1.0 / (1.0 + np.exp(-logit))
+    linear, word_coef = _fit_standardised(Q, y, names, C, word_vectors(texts, idf, weight) if idf else None)
+    return linear, (QuestionWords(idf, word_coef.astype(np.float64), weight) if idf else None)
 
 
 def _out_of_fold(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str], C: float, weight: float = WEIGHT,
@@ -173,11 +169,11 @@ def _out_of_fold(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str
     from sklearn.model_selection import StratifiedKFold
 
     if min(int(y.sum()), int(len(y) - y.sum())) < folds:
-        return _p_decline_model(*_fit_decline(Q, texts, y, names, C, weight), Q, texts)
+        return decline_probability(*_fit_decline(Q, texts, y, names, C, weight), Q, texts)
     p = np.zeros(len(y))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(Q, y):
         model = _fit_decline(Q[train], [texts[i] for i in train], y[train], names, C, weight)
-        p[test] = _p_decline_model(*model, Q[test], [texts[i] for i in test])
+        p[test] = decline_probability(*model, Q[test], [texts[i] for i in test])
     return p
 
 

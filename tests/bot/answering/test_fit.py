@@ -65,7 +65,8 @@ def test_the_decline_cut_is_chosen_on_questions_the_model_did_not_see():
 def test_the_decline_model_learns_from_the_question_words():
     """Requests the pack never answers (a bleep number, a brand) lower P(answerable) through their words, the
     same vectors at fit and run time, and the weights survive the model file."""
-    from bot.answering.evaluation.fit import _fit_decline, _p_decline_model
+    from bot.answering.evaluation.fit import _fit_decline
+    from bot.answering.model import decline_probability
     from bot.answering.question_words import QuestionWords, vocabulary, vectors
 
     rng = np.random.default_rng(5)
@@ -84,7 +85,7 @@ def test_the_decline_model_learns_from_the_question_words():
     assert coef["bleep"] < 0 < coef["guidance"]
     assert "settle" in words.idf and words.idf["bleep"] > words.idf["what"]
     new = ["bleep number for the isolator glove test?", "what does the guidance say about tc99m generator elution"]
-    p = _p_decline_model(linear, words, rng.normal(size=(2, 3)).astype(np.float32), new)
+    p = decline_probability(linear, words, rng.normal(size=(2, 3)).astype(np.float32), new)
     assert p[0] < 0.5 < p[1]
     # run time: the same numbers from the model file's words
     again = QuestionWords.from_dict(words.to_dict())
