@@ -15,6 +15,7 @@ from .chunking import Chunk, Chunker
 from .dense import DenseIndex
 from .discover import SourceFile, discover
 from .embedding import Embedder, EmbeddingCache, embed_with_cache, model_id, token_counter
+from .tuned_encoder import TunedEmbedder, tuned_id
 from .snapshot import FORMAT, load_chunks, publish, read_manifest, write_snapshot
 from .sources import ParsedDocument, SourceError, parse_file
 from .sparse import SparseIndex
@@ -43,7 +44,7 @@ class BuildConfig:
     keep_snapshots: int = 3
 
     def signature(self) -> dict:
-        return {"model": model_id(self.model), "max_tokens": self.max_tokens,
+        return {"model": model_id(self.model), "tuned": tuned_id(self.model), "max_tokens": self.max_tokens,
                 "overlap_tokens": self.overlap_tokens, "parser_version": PARSER_VERSION,
                 "hnsw_threshold": self.hnsw_threshold}
 
@@ -159,8 +160,13 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     texts = [c.index_text for c in chunks]
     advance = progress("Embedding chunks", len(texts))
     vectors, computed = embed_with_cache(embedder, cache, texts, progress=advance)
+    tuned = None
+    if tuned_id(cfg.model) and embedder.model_id == model_id(cfg.model):
+        t_embedder = TunedEmbedder()
+        t_cache = EmbeddingCache(Path(cfg.cache_dir) / t_embedder.model_id.replace("/", "_"))
+        tuned = (t_embedder.model_id, lambda ts, adv: embed_with_cache(t_embedder, t_cache, ts, progress=adv))
     unit_table, computed_units = build_unit_table(
-        units, chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress)
+        units, chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress, tuned)
     dim = vectors.shape[1] if len(chunks) else 384
     dense = DenseIndex.build(vectors, dim, hnsw_threshold=cfg.hnsw_threshold)
     sparse = SparseIndex.build(texts)

@@ -6,6 +6,8 @@ index over them, and which chunks hold each one.
     heading_vectors.npy    float32 (headings, dim): "<title> > <section path>"
     context_vectors.npy    float32 (units, dim): the self-check question or list lead-in (zeros when none)
     unit_sparse/           bm25s over "<context> <text>"
+    tuned_vectors.npy      float32 (units, dim): the same unit text by the tuned encoder (``tuned_encoder.py``),
+    tuned_model.txt        … and that encoder's id (both absent when the embedding model has no tuned layers)
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ class UnitTable:
     chunk_rows: list[list[int]]  # chunks whose text holds each unit
     sparse: SparseIndex
     context_vectors: np.ndarray | None = None  # float32 (units, dim): the Q&A question or list lead-in; 0 if none
+    tuned_vectors: np.ndarray | None = None  # float32 (units, dim) by the tuned encoder; None without one
+    tuned_id: str | None = None  # which tuned encoder made them
     chunk_units: list[list[int]] = field(default_factory=list)  # units held by each chunk
     section_units: dict[tuple, list[int]] = field(default_factory=dict)  # (doc, section, start) → unit rows
 
@@ -56,6 +60,9 @@ class UnitTable:
         np.save(folder / "unit_vectors.npy", self.vectors)
         np.save(folder / "heading_vectors.npy", self.heading_vectors)
         np.save(folder / "context_vectors.npy", self.context_vectors)
+        if self.tuned_vectors is not None:
+            np.save(folder / "tuned_vectors.npy", self.tuned_vectors)
+            (folder / "tuned_model.txt").write_text(f"{self.tuned_id}\n", encoding="utf-8")
         self.sparse.save(folder / "unit_sparse")
 
     @classmethod
@@ -71,6 +78,9 @@ class UnitTable:
         table = cls(units, np.load(folder / "unit_vectors.npy"), np.load(folder / "heading_vectors.npy"),
                     np.array(heading_of, dtype=np.int64), chunk_rows, SparseIndex.load(folder / "unit_sparse"),
                     np.load(folder / "context_vectors.npy"))
+        if (folder / "tuned_vectors.npy").exists():
+            table.tuned_vectors = np.load(folder / "tuned_vectors.npy")
+            table.tuned_id = (folder / "tuned_model.txt").read_text(encoding="utf-8").strip()
         table.attach(n_chunks)
         return table
 
@@ -110,8 +120,10 @@ def holding_chunks(units: list[Unit], chunks: list[Chunk]) -> list[list[int]]:
     return out
 
 
-def build_unit_table(units: list[Unit], chunks: list[Chunk], embed: Embed, progress_factory) -> tuple[UnitTable, int]:
-    """Embed every unit and section heading (through the cache) and index the units for BM25."""
+def build_unit_table(units: list[Unit], chunks: list[Chunk], embed: Embed, progress_factory,
+                     tuned: tuple[str, Embed] | None = None) -> tuple[UnitTable, int]:
+    """Embed every unit and section heading (through the cache) and index the units for BM25; with ``tuned``
+    (the tuned encoder's id and embed function), the units once more by the tuned encoder."""
     titles = {c.doc_id: c.title for c in chunks}
     texts = [embed_text(u, titles.get(u.doc_id, "")) for u in units]
     vectors, computed = embed(texts, progress_factory("Embedding answer units", len(texts)))
@@ -133,5 +145,10 @@ def build_unit_table(units: list[Unit], chunks: list[Chunk], embed: Embed, progr
     sparse = SparseIndex.build([sparse_text(u) for u in units])
     table = UnitTable(units, vectors.astype(np.float32), h_vectors.astype(np.float32), heading_of,
                       holding_chunks(units, chunks), sparse, context_vectors)
+    if tuned is not None:
+        t_vectors, t_computed = tuned[1](texts, progress_factory("Embedding answer units (tuned encoder)", len(texts)))
+        table.tuned_vectors = (t_vectors if units else np.zeros_like(vectors)).astype(np.float32)
+        table.tuned_id = tuned[0]
+        computed += t_computed
     table.attach(len(chunks))
     return table, computed + h_computed

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.chunking import Chunk
+from indexer.tuned_encoder import TunedEmbedder
 from indexer.text import normalise_space
 from indexer.unit_table import UnitTable, section_key
 from indexer.units import Unit
@@ -73,6 +74,12 @@ class Answerer:
         self.max_chars = max_chars  # no further unit once the answer is this long
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.features = FeatureBuilder(retriever, chunks, units)
+        self.tuned = None  # the tuned encoder (``indexer/tuned_encoder.py``) when the index has its unit vectors
+        if units.tuned_vectors is not None:
+            self.tuned = TunedEmbedder()
+            if units.tuned_id != self.tuned.model_id:
+                raise ModelError(f"this index's answer units were embedded by another tuned encoder ({units.tuned_id}, "
+                                 f"shipped: {self.tuned.model_id}): rebuild the index with `techserv index`")
         self._meta = {}
         for c in chunks:
             self._meta.setdefault(c.doc_id, c)
@@ -81,7 +88,8 @@ class Answerer:
     def prepare(self, question: str) -> Candidates:
         qv, q_tokens, q_ids = self.retriever.embedder.encode_tokens([question])[0]  # one pass: vector and tokens
         hits = self.retriever.search(question, k=10, query_vector=qv)
-        return self.features.build(question, qv, hits, q_tokens, q_ids)
+        tuned = self.tuned.encode_query(question) if self.tuned else None
+        return self.features.build(question, qv, hits, q_tokens, q_ids, tuned)
 
     def decide(self, cand: Candidates, model: AnswerModel | None = None, threshold: float | None = None) -> AnswerResult:
         model = model or self.model

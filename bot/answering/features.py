@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,14 +36,15 @@ UNIT_FEATURES = (
      "idf_coverage", "chunk_score", "chunk_rank", "section_retrieved", "has_number", "number_wanted",
      "position", "first_in_section", "log_length", "in_examples", "course",
      "dense_context", "section_dense_max", "doc_dense_max", "dense_rank", "bm25_rank", "bigram_coverage",
-     "numbers_matched"]
+     "numbers_matched", "tuned_dense", "tuned_gap", "tuned_rank"]
     + [f"kind_{k}" for k in KINDS]
     + [f"{k}_x_{t}" for t in QUESTION_TYPES for k in KINDS]
 )
 QUESTION_FEATURES = (
     ["top_score", "second_score", "margin", "top_dense", "best_dense", "best_passage_dense", "top_coverage",
      "top_idf_coverage", "best_idf_coverage", "rare_term_coverage", "unknown_terms", "unknown_fraction",
-     "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading"]
+     "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading", "top_tuned",
+     "best_tuned"]
     + [f"type_{t}" for t in QUESTION_TYPES] + SOFT_FEATURES
 )
 EMBEDDING_PREFIX = "embedding_"
@@ -52,6 +53,23 @@ EMBEDDING_PREFIX = "embedding_"
 def decline_features(dim: int) -> list[str]:
     """What the answer/decline model reads: the question-level features, then the question's embedding."""
     return list(QUESTION_FEATURES) + [f"{EMBEDDING_PREFIX}{i}" for i in range(dim)]
+
+
+TUNED = slice(UNIT_FEATURES.index("tuned_dense"), UNIT_FEATURES.index("tuned_rank") + 1)
+
+
+def tuned_columns(tuned: np.ndarray) -> list[np.ndarray]:
+    """The tuned encoder's unit features: similarity, gap to the best candidate, reciprocal rank."""
+    rank = 1.0 / (1.0 + np.argsort(np.argsort(-tuned, kind="stable")).astype(np.float32))
+    return [tuned, tuned - tuned.max(), rank]
+
+
+def with_tuned(cand: "Candidates", tuned: np.ndarray) -> "Candidates":
+    """The same candidates with the tuned-encoder similarities replaced (fitting: out-of-fold encoders)."""
+    X = cand.X.copy()
+    if len(X):
+        X[:, TUNED] = np.column_stack(tuned_columns(tuned))
+    return replace(cand, X=X, tuned=tuned.astype(np.float32))
 
 
 @dataclass
@@ -74,6 +92,7 @@ class Candidates:
     unit_terms: list[set[str]] = field(default_factory=list)
     q_tokens: np.ndarray | None = None  # the question's contextual token vectors (``soft_match.py``)
     q_ids: np.ndarray | None = None  # … and their vocabulary ids
+    tuned: np.ndarray = field(default_factory=lambda: np.zeros(0))  # similarity by the tuned encoder
 
 
 class FeatureBuilder:
@@ -117,7 +136,9 @@ class FeatureBuilder:
         self.soft = SoftMatch(retriever.embedder, u)
 
     def build(self, question: str, qv: np.ndarray, hits: list[Hit], token_vectors: np.ndarray | None = None,
-              token_ids: np.ndarray | None = None) -> Candidates:
+              token_ids: np.ndarray | None = None, tuned_qv: np.ndarray | None = None) -> Candidates:
+        """Candidates and their features; ``tuned_qv``: the question by the tuned encoder (without it, or without
+        the units' tuned vectors, the tuned features repeat the base model's)."""
         U = self.units
         qtype = question_type(question)
         expanded = self.glossary.expand(question)
@@ -185,12 +206,13 @@ class FeatureBuilder:
         inter = np.zeros((len(rows_arr), len(QUESTION_TYPES) * len(KINDS)), dtype=np.float32)
         t = QUESTION_TYPES.index(qtype)
         inter[:, t * len(KINDS):(t + 1) * len(KINDS)] = kinds
+        tuned = dense if tuned_qv is None or U.tuned_vectors is None else (U.tuned_vectors[rows_arr] @ tuned_qv)
         bmax = float(bm25.max()) if len(bm25) else 0.0
         X = np.column_stack([
             dense, heading, dense - dense.max(), bm25 / bmax if bmax > 0 else bm25, np.log1p(bm25), cov, cov_h, idf_cov,
             c_score, c_rank, in_section, has_number, has_number * wants_number, self.position[rows_arr],
             self.first[rows_arr], self.log_length[rows_arr], self.in_examples[rows_arr], self.course[rows_arr],
-            context, section_dense, doc_dense, dense_rank, bm25_rank, bigram, numbers,
+            context, section_dense, doc_dense, dense_rank, bm25_rank, bigram, numbers, *tuned_columns(tuned),
             kinds, inter]).astype(np.float32)
         content = self.vocabulary.content_words(question)
         known = [w for w in content if self.vocabulary.known(w)]
@@ -199,7 +221,7 @@ class FeatureBuilder:
                           context=context, heading=heading, bigrams=bigram,
                           rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
                           unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()], q_tokens=token_vectors,
-                          q_ids=token_ids)
+                          q_ids=token_ids, tuned=tuned.astype(np.float32))
 
     def decline_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
         """``decline_features``: the question-level features and the question's embedding."""
@@ -214,7 +236,7 @@ class FeatureBuilder:
         unknown = len(cand.unknown)
         if not len(scores):
             return np.array([0, 0, 0, 0, 0, passage_dense, 0, 0, 0, 0, unknown, unknown / n_words,
-                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0] + onehot + [0.0] * len(SOFT_FEATURES),
+                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0, 0, 0] + onehot + [0.0] * len(SOFT_FEATURES),
                             dtype=np.float32)
         order = np.argsort(-scores)
         top = int(order[0])
@@ -225,6 +247,7 @@ class FeatureBuilder:
             float(scores[top]), second, float(scores[top]) - second, float(cand.dense[top]), float(cand.dense.max()),
             passage_dense, float(cand.coverage[top]), float(cand.idf_coverage[top]), float(cand.idf_coverage.max()),
             rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1),
-            float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max())] + onehot
+            float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max()), float(cand.tuned[top]),
+            float(cand.tuned.max())] + onehot
             + self.soft.features(cand.q_tokens, cand.q_ids, [int(cand.rows[i]) for i in order[:TOP_UNITS]]),
             dtype=np.float32)

@@ -64,6 +64,11 @@ def _index(s: Settings, now: dt.datetime) -> Check:
     age_h = (now - built).total_seconds() / 3600
     detail = (f"version {manifest['version']}, {manifest['counts']['documents']} documents, "
               f"{manifest['counts']['chunks']} chunks, built {age_h:.1f} h ago")
+    from indexer.tuned_encoder import tuned_id
+
+    if manifest.get("settings", {}).get("tuned") != tuned_id(s.model):
+        return Check("search index", "fail", detail + "; its answer units were embedded by another tuned encoder "
+                     "than the one installed", "run `techserv index` (it re-embeds them)")
     if manifest["counts"].get("errors"):
         return Check("search index", "warn", detail + f"; {manifest['counts']['errors']} file(s) skipped",
                      "see `techserv status` for the files and reasons")

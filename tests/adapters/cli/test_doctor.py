@@ -1,4 +1,6 @@
 """`techserv doctor` on a fresh checkout, then after indexing, and with platform settings."""
+import json
+
 from typer.testing import CliRunner
 
 from adapters.cli import app
@@ -31,6 +33,15 @@ def test_fresh_then_ready(tmp_path, corpus_dir, embedder, monkeypatch):
     ready = states(Settings())
     assert ready["search index"].status == "ok" and ready["database"].status == "ok"
     assert "schema revision 0009" in ready["database"].detail
+    # an index whose answer units were embedded by other tuned-encoder layers (the layers were refitted)
+    from indexer.snapshot import MANIFEST, read_manifest
+
+    manifest_path = Settings().index_dir / read_manifest(Settings().index_dir)["version"] / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["settings"]["tuned"] = "all-MiniLM-L6-v2+tuned-000000000000"
+    manifest_path.write_text(json.dumps(manifest))
+    stale = states(Settings())["search index"]
+    assert stale.status == "fail" and "another tuned encoder" in stale.detail and stale.fix.startswith("run `techserv index`")
 
 
 def test_platform_settings_are_checked(monkeypatch, tmp_path):
