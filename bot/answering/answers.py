@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.chunking import Chunk
-from indexer.tuned_encoder import TunedEmbedder
+from indexer.tuned_encoder import TunedEmbedder, tuned_id
 from indexer.text import normalise_space
 from indexer.unit_table import UnitTable, section_key
 from indexer.units import Unit
@@ -75,6 +75,9 @@ class Answerer:
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.features = FeatureBuilder(retriever, chunks, units)
         self.tuned = None  # the tuned encoder (``indexer/tuned_encoder.py``) when the index has its unit vectors
+        if units.tuned_vectors is None and tuned_id(retriever.embedder.model_name) and self.model.info.get("fitted"):
+            raise ModelError("this index was built before the tuned encoder was installed (its answer units have no "
+                             "tuned vectors, which the answer model reads): rebuild the index with `techserv index`")
         if units.tuned_vectors is not None:
             self.tuned = TunedEmbedder()
             if units.tuned_id != self.tuned.model_id:

@@ -67,6 +67,9 @@ def test_an_index_embedded_by_other_tuned_layers_is_refused(kb):
     stale = replace(a.units, tuned_id="all-MiniLM-L6-v2+tuned-000000000000")
     with pytest.raises(ModelError, match="techserv index"):
         Answerer(a.retriever, a.chunks, stale, a.model)
+    older = replace(a.units, tuned_vectors=None, tuned_id=None)  # a snapshot from before the tuned encoder
+    with pytest.raises(ModelError, match="built before the tuned encoder.*techserv index"):
+        Answerer(a.retriever, a.chunks, older, a.model)
 
 
 def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not_train_on_it(kb, monkeypatch):
