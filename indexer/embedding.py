@@ -96,6 +96,29 @@ class Embedder:
         return result
 
 
+    def encode_question(self, text: str, layer: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
+        """``encode_tokens`` for one text, plus the transformer's hidden states after its first ``layer`` layers
+        (a torch tensor), from the same forward pass: the tuned encoder shares those layers and runs only the
+        ones it tuned (``TunedEmbedder.encode_from_hidden``). One text, so there is no padding."""
+        import torch
+
+        model = self.model
+        with torch.inference_mode():
+            features = model.preprocess([text])
+            bert = model[0].auto_model
+            out = bert(**{k: v for k, v in features.items() if k in ("input_ids", "attention_mask", "token_type_ids")},
+                       output_hidden_states=True)
+            last = out.hidden_states[-1][0]
+            ids = features["input_ids"][0].cpu().numpy()
+            vec = last.mean(dim=0).float().cpu().numpy()  # mean pooling (all-MiniLM-L6-v2's), then unit length
+            special = set(model.tokenizer.all_special_ids)
+            keep = np.array([i not in special for i in ids], dtype=bool)
+            tokens = last.float().cpu().numpy()[keep]
+            tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
+            return (vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep],
+                    out.hidden_states[layer])
+
+
 def text_key(model: str, text: str) -> bytes:
     return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32].encode()
 

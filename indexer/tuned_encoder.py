@@ -61,6 +61,30 @@ class TunedEmbedder(Embedder):
         self.model_id = tuned_id(BUNDLED, self.path) or f"{BUNDLED}+tuned-missing"
 
     @property
+    def first_tuned_layer(self) -> int | None:
+        """The first transformer layer the shipped file replaces, when it holds only whole top layers (then the
+        layers below are the base model's and a base forward pass's hidden states can be reused); else None."""
+        if not hasattr(self, "_first"):
+            with np.load(self.path) as data:
+                names = list(data.files)
+            layers = [int(n.split("encoder.layer.")[1].split(".")[0]) for n in names if "encoder.layer." in n]
+            self._first = min(layers) if layers and len(layers) == len(names) else None
+        return self._first
+
+    def encode_from_hidden(self, hidden) -> np.ndarray:
+        """The tuned sentence vector from the base model's hidden states before ``first_tuned_layer`` (one text,
+        no padding: ``Embedder.encode_question``): the tuned layers, mean pooling, unit length."""
+        import torch
+
+        with torch.inference_mode():
+            h = hidden
+            for layer in self.model[0].auto_model.encoder.layer[self.first_tuned_layer:]:
+                out = layer(h)
+                h = out[0] if isinstance(out, tuple) else out
+            vec = h[0].mean(dim=0).float().cpu().numpy()
+        return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
+
+    @property
     def model(self):
         if self._model is None:
             key = (self.model_id, self.device)

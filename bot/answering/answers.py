@@ -89,9 +89,14 @@ class Answerer:
 
     # the two halves, also used by the evaluation to refit the model per fold
     def prepare(self, question: str) -> Candidates:
-        qv, q_tokens, q_ids = self.retriever.embedder.encode_tokens([question])[0]  # one pass: vector and tokens
+        first = self.tuned.first_tuned_layer if self.tuned else None
+        if first is not None:  # one base pass: vector, tokens, and the states the tuned layers continue from
+            qv, q_tokens, q_ids, hidden = self.retriever.embedder.encode_question(question, first)
+            tuned = self.tuned.encode_from_hidden(hidden)
+        else:
+            qv, q_tokens, q_ids = self.retriever.embedder.encode_tokens([question])[0]  # one pass: vector and tokens
+            tuned = self.tuned.encode_query(question) if self.tuned else None
         hits = self.retriever.search(question, k=10, query_vector=qv)
-        tuned = self.tuned.encode_query(question) if self.tuned else None
         return self.features.build(question, qv, hits, q_tokens, q_ids, tuned)
 
     def decide(self, cand: Candidates, model: AnswerModel | None = None, threshold: float | None = None) -> AnswerResult:

@@ -119,3 +119,15 @@ QUESTIONS = [
     ("what goes in a chemo spill kit", "fx-spills", "Using the spill kit", "absorbent pads"),
     ("can i add calcium straight after phosphate in TPN", "fx-pn", "Order of addition", "never added one straight after the other"),
 ]
+
+
+@pytest.mark.parametrize("question", ["do i need to spray stuff going into the LAF?", "x", "why " * 300])
+def test_the_question_is_encoded_once_for_both_encoders(embedder, question):
+    """Answering reuses the base pass's lower-layer states for the tuned layers: same vectors as two passes."""
+    tuned = TunedEmbedder()
+    assert tuned.first_tuned_layer == 6 - TRAIN_LAYERS
+    vec, tokens, ids = embedder.encode_tokens([question])[0]
+    vec2, tokens2, ids2, hidden = embedder.encode_question(question, tuned.first_tuned_layer)
+    assert np.array_equal(ids, ids2) and tokens.shape == tokens2.shape
+    assert float(vec @ vec2) > 0.99999 and np.allclose(tokens.astype(np.float32), tokens2.astype(np.float32), atol=2e-3)
+    assert float(tuned.encode_query(question) @ tuned.encode_from_hidden(hidden)) > 0.99999
