@@ -43,16 +43,23 @@ class Embedder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            key = (resolve_model(self.model_name), self.device)
+            key = (self._cache_key(), self.device)
             if key not in _MODELS:
-                from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
                 hf_logging.disable_progress_bar()  # no "Loading weights" bar in chats and JSON output
-
-                _MODELS[key] = SentenceTransformer(key[0], device=self.device)
+                _MODELS[key] = self._load()
             self._model = _MODELS[key]
         return self._model
+
+    def _cache_key(self) -> str:
+        """What identifies this model's one loaded copy per process."""
+        return resolve_model(self.model_name)
+
+    def _load(self):
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(resolve_model(self.model_name), device=self.device)
 
     @property
     def dim(self) -> int:
@@ -82,18 +89,22 @@ class Embedder:
         if not texts:
             return []
         out = self.model.encode(list(texts), batch_size=self.batch_size, output_value=None, show_progress_bar=False)
-        special = set(self.model.tokenizer.all_special_ids)
         result = []
         for o in out:
             mask = o["attention_mask"].bool()
-            ids = o["input_ids"][mask].cpu().numpy()
-            tokens = o["token_embeddings"][mask].float().cpu().numpy()
-            keep = np.array([i not in special for i in ids], dtype=bool)
-            tokens, ids = tokens[keep], ids[keep]
-            tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
-            vec = o["sentence_embedding"].float().cpu().numpy()
-            result.append((vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids))
+            result.append(self._vectors(o["sentence_embedding"], o["token_embeddings"][mask], o["input_ids"][mask]))
         return result
+
+    def _vectors(self, sentence, tokens, ids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence vector, token vectors, token ids) as ``encode_tokens`` returns them, from one text's tensors:
+        unit length, special tokens left out, token vectors as float16."""
+        special = set(self.model.tokenizer.all_special_ids)
+        ids = ids.cpu().numpy()
+        keep = np.array([i not in special for i in ids], dtype=bool)
+        tokens = tokens.float().cpu().numpy()[keep]
+        tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
+        vec = sentence.float().cpu().numpy()
+        return vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep]
 
 
     def encode_question(self, text: str, layer: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
@@ -108,15 +119,8 @@ class Embedder:
             bert = model[0].auto_model
             out = bert(**{k: v for k, v in features.items() if k in ("input_ids", "attention_mask", "token_type_ids")},
                        output_hidden_states=True)
-            last = out.hidden_states[-1][0]
-            ids = features["input_ids"][0].cpu().numpy()
-            vec = last.mean(dim=0).float().cpu().numpy()  # mean pooling (all-MiniLM-L6-v2's), then unit length
-            special = set(model.tokenizer.all_special_ids)
-            keep = np.array([i not in special for i in ids], dtype=bool)
-            tokens = last.float().cpu().numpy()[keep]
-            tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
-            return (vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep],
-                    out.hidden_states[layer])
+            last = out.hidden_states[-1][0]  # mean pooling is all-MiniLM-L6-v2's
+            return (*self._vectors(last.mean(dim=0), last, features["input_ids"][0]), out.hidden_states[layer])
 
 
 def text_key(model: str, text: str) -> bytes:

@@ -12,13 +12,13 @@ passages still uses the base model.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
 
-from .embedding import BUNDLED, Embedder, _MODELS, model_id, resolve_model
+from .embedding import BUNDLED, Embedder, model_id
 
 WEIGHTS = Path(__file__).with_name("tuned_encoder.npz")
 
@@ -29,7 +29,14 @@ def tuned_id(model: str = BUNDLED, path: Path | None = None) -> str | None:
     path = Path(path or WEIGHTS)
     if model_id(model) != BUNDLED or not path.exists():
         return None
-    return f"{BUNDLED}+tuned-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+    stat = path.stat()
+    return f"{BUNDLED}+tuned-{_digest(str(path.resolve()), stat.st_mtime_ns, stat.st_size)}"
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """The layers file's hash, read once per version of the file (index builds, snapshot loads and doctor ask)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def save_layers(model, names: list[str], path: Path | None = None) -> None:
@@ -84,19 +91,10 @@ class TunedEmbedder(Embedder):
             vec = h[0].mean(dim=0).float().cpu().numpy()
         return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
 
-    @property
-    def model(self):
-        if self._model is None:
-            key = (self.model_id, self.device)
-            if key not in _MODELS:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
+    def _cache_key(self) -> str:
+        return self.model_id
 
-                hf_logging.disable_progress_bar()
-                m = SentenceTransformer(resolve_model(BUNDLED), device=self.device)
-                load_layers(m, self.path)
-                m.eval()
-                _MODELS[key] = m
-            self._model = _MODELS[key]
-        return self._model
+    def _load(self):
+        model = super()._load()
+        load_layers(model, self.path)
+        return model.eval()
