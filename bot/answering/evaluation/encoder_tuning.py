@@ -24,7 +24,7 @@ from indexer.units import embed_text
 from .fit import Example, fold_split
 from ..features import with_tuned
 
-TRAIN_LAYERS = 2
+TRAIN_LAYERS = 4
 EPOCHS = 2
 LEARNING_RATE = 1e-4
 BATCH = 32
