@@ -7,7 +7,7 @@ Indexes the knowledge pack into a private folder (the embedding cache in var/ is
 is quick), answers every question, fine-tunes the tuned encoder once per fold and gives each question the
 similarities of the encoder that did not see it, prints 5-fold cross-validated figures, then fits on all
 questions and writes the weights: the answer model and the tuned encoder's layers
-(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 20 minutes on
+(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 35 minutes on
 2 cores. Run it after changing the pack, the question set, or the answer features.
 """
 from __future__ import annotations
