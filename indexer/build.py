@@ -19,7 +19,7 @@ from .tuned_encoder import TunedEmbedder, tuned_id
 from .snapshot import FORMAT, load_chunks, publish, read_manifest, write_snapshot
 from .sources import ParsedDocument, SourceError, parse_file
 from .sparse import SparseIndex
-from .unit_table import build_unit_table, load_units
+from .unit_table import Embed, build_unit_table, load_units
 from .units import Unit, UnitBuilder
 
 PARSER_VERSION = 2  # bump when parsing/chunking output changes, so every document is re-chunked
@@ -111,6 +111,12 @@ def _dedupe(parsed: list[Parsed], errors: list[dict]) -> list[Parsed]:
     return kept
 
 
+def _cached_embed(embedder: Embedder, cache_dir: Path) -> Embed:
+    """``embed(texts, progress)`` through this model's own folder of the embedding cache."""
+    cache = EmbeddingCache(Path(cache_dir) / embedder.model_id.replace("/", "_"))
+    return lambda texts, progress: embed_with_cache(embedder, cache, texts, progress=progress)
+
+
 def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | None = None,
                 progress: ProgressFactory = _no_progress) -> BuildReport:
     """Build and publish a new snapshot; with nothing changed, publish nothing and embed nothing.
@@ -156,17 +162,14 @@ def build_index(cfg: BuildConfig, *, full: bool = False, embedder: Embedder | No
     units = [u for _, _, us in parsed for u in us]
 
     embedder = embedder or Embedder(cfg.model)
-    cache = EmbeddingCache(Path(cfg.cache_dir) / embedder.model_id.replace("/", "_"))
+    embed = _cached_embed(embedder, cfg.cache_dir)
     texts = [c.index_text for c in chunks]
-    advance = progress("Embedding chunks", len(texts))
-    vectors, computed = embed_with_cache(embedder, cache, texts, progress=advance)
+    vectors, computed = embed(texts, progress("Embedding chunks", len(texts)))
     tuned = None
     if tuned_id(cfg.model) and embedder.model_id == model_id(cfg.model):
         t_embedder = TunedEmbedder()
-        t_cache = EmbeddingCache(Path(cfg.cache_dir) / t_embedder.model_id.replace("/", "_"))
-        tuned = (t_embedder.model_id, lambda ts, adv: embed_with_cache(t_embedder, t_cache, ts, progress=adv))
-    unit_table, computed_units = build_unit_table(
-        units, chunks, lambda ts, adv: embed_with_cache(embedder, cache, ts, progress=adv), progress, tuned)
+        tuned = (t_embedder.model_id, _cached_embed(t_embedder, cfg.cache_dir))
+    unit_table, computed_units = build_unit_table(units, chunks, embed, progress, tuned)
     dim = vectors.shape[1] if len(chunks) else 384
     dense = DenseIndex.build(vectors, dim, hnsw_threshold=cfg.hnsw_threshold)
     sparse = SparseIndex.build(texts)

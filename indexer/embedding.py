@@ -1,6 +1,7 @@
 """Sentence-transformers embeddings with a content-hash cache: unchanged text is never embedded twice."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -95,17 +96,19 @@ class Embedder:
             result.append(self._vectors(o["sentence_embedding"], o["token_embeddings"][mask], o["input_ids"][mask]))
         return result
 
+    @functools.cached_property
+    def _special_ids(self) -> frozenset[int]:
+        return frozenset(self.model.tokenizer.all_special_ids)
+
     def _vectors(self, sentence, tokens, ids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(sentence vector, token vectors, token ids) as ``encode_tokens`` returns them, from one text's tensors:
         unit length, special tokens left out, token vectors as float16."""
-        special = set(self.model.tokenizer.all_special_ids)
         ids = ids.cpu().numpy()
-        keep = np.array([i not in special for i in ids], dtype=bool)
+        keep = np.array([i not in self._special_ids for i in ids], dtype=bool)
         tokens = tokens.float().cpu().numpy()[keep]
         tokens /= np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
         vec = sentence.float().cpu().numpy()
         return vec / max(float(np.linalg.norm(vec)), 1e-12), tokens.astype(np.float16), ids[keep]
-
 
     def encode_question(self, text: str, layer: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
         """``encode_tokens`` for one text, plus the transformer's hidden states after its first ``layer`` layers

@@ -75,8 +75,9 @@ def main() -> int:
         return 0
     save_layers(encoder, trainable_names(encoder), args.encoder_output)
     model = fit(examples, live.answerer, **kw)
-    model.info |= {"tuned_encoder": tuned_id(path=args.encoder_output), "dataset": str(args.questions.relative_to(ROOT)) if args.questions.is_relative_to(ROOT)
-                   else str(args.questions), "cross_validated": {k: v for k, v in cv.items() if k != "per_shuffle"},
+    dataset = str(args.questions.relative_to(ROOT)) if args.questions.is_relative_to(ROOT) else str(args.questions)
+    model.info |= {"tuned_encoder": tuned_id(path=args.encoder_output), "dataset": dataset,
+                   "cross_validated": {k: v for k, v in cv.items() if k != "per_shuffle"},
                    "folds": args.folds, "index_version": live.version}
     model.save(args.output)
     print(f"wrote {args.output} (answer when P(answerable) >= {model.threshold}) and {args.encoder_output}; "
