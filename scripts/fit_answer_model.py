@@ -6,9 +6,11 @@
 Indexes the knowledge pack into a private folder (the embedding cache in var/ is shared, so a second run
 is quick), answers every question, fine-tunes the tuned encoder once per fold and gives each question the
 similarities of the encoder that did not see it, prints 5-fold cross-validated figures, then fits on all
-questions and writes the weights: the answer model and the tuned encoder's layers
-(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 35 minutes on
-2 cores. Run it after changing the pack, the question set, or the answer features.
+questions and writes the weights: the answer model with its known questions
+(bot/answering/answer_model.json and answer_model.known.npz) and the tuned encoder's layers
+(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 75 minutes on
+2 cores for 2,037 questions (six encoder trainings of about 10 minutes, then the answer model).
+Run it after changing the pack, the question set, or the answer features.
 """
 from __future__ import annotations
 
@@ -80,7 +82,8 @@ def main() -> int:
                    "cross_validated": {k: v for k, v in cv.items() if k != "per_shuffle"},
                    "folds": args.folds, "index_version": live.version}
     model.save(args.output)
-    print(f"wrote {args.output} (answer when P(answerable) >= {model.threshold}) and {args.encoder_output}; "
+    print(f"wrote {args.output} (answer when P(answerable) >= {model.threshold}; {len(model.known.entries)} known "
+          f"questions beside it) and {args.encoder_output}; "
           "rebuild the index with `techserv index`")
     return 0
 

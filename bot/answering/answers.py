@@ -21,6 +21,7 @@ from indexer.units import Unit
 from bot.messages import Citation, Quote
 
 from .features import Candidates, FeatureBuilder
+from .known_questions import KnownIndex
 from .model import AnswerModel, ModelError
 from .question_types import clinical_scope
 from .retrieval import Hit, Retriever
@@ -73,7 +74,11 @@ class Answerer:
         self.section_margin = section_margin  # … and of the same section within this one
         self.max_chars = max_chars  # no further unit once the answer is this long
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
-        self.features = FeatureBuilder(retriever, chunks, units)
+        known = self.model.known
+        if known is not None and dim is not None and known.dim != dim:
+            raise ModelError(f"the answer model's known questions were embedded in {known.dim} dimensions and this "
+                             f"index has {dim}: refit it with `python scripts/fit_answer_model.py`")
+        self.features = FeatureBuilder(retriever, chunks, units, known=KnownIndex(known, units) if known else None)
         self.tuned = None  # the tuned encoder (``indexer/tuned_encoder.py``) when the index has its unit vectors
         if units.tuned_vectors is None and tuned_id(retriever.embedder.model_name) and self.model.info.get("fitted"):
             raise ModelError("this index was built before the tuned encoder was installed (its answer units have no "

@@ -6,6 +6,9 @@ dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per ca
 ``QUESTION_FEATURES`` per question (for the answer/decline decision), which ends with how well each question
 word is echoed by the best three units (``soft_match.py``); the decline model also reads the question's own
 embedding (``decline_features``): which topics and kinds of request the material answers is learnt from it.
+Both end with the known-question features (``known_questions.py``): how close the question is to questions
+the model was fitted on that a candidate unit (or its section) answers, and to known answerable and
+unanswerable questions.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ from indexer.unit_table import UnitTable, section_key
 from indexer.units import KINDS
 
 from .glossary import Glossary
+from .known_questions import QUESTION_FEATURES as KNOWN_QUESTION
+from .known_questions import UNIT_FEATURES as KNOWN_UNIT
+from .known_questions import KnownIndex
 from .question_types import QUESTION_TYPES, question_type
 from .retrieval import Hit, Retriever
 from .soft_match import FEATURES as SOFT_FEATURES
@@ -39,13 +45,14 @@ UNIT_FEATURES = (
      "numbers_matched", "tuned_dense", "tuned_gap", "tuned_rank"]
     + [f"kind_{k}" for k in KINDS]
     + [f"{k}_x_{t}" for t in QUESTION_TYPES for k in KINDS]
+    + KNOWN_UNIT
 )
 QUESTION_FEATURES = (
     ["top_score", "second_score", "margin", "top_dense", "best_dense", "best_passage_dense", "top_coverage",
      "top_idf_coverage", "best_idf_coverage", "rare_term_coverage", "unknown_terms", "unknown_fraction",
      "bm25_top_log", "question_words_log", "best_context", "top_bigram_coverage", "best_heading", "top_tuned",
      "best_tuned"]
-    + [f"type_{t}" for t in QUESTION_TYPES] + SOFT_FEATURES
+    + [f"type_{t}" for t in QUESTION_TYPES] + SOFT_FEATURES + KNOWN_QUESTION
 )
 EMBEDDING_PREFIX = "embedding_"
 
@@ -56,6 +63,7 @@ def decline_features(dim: int) -> list[str]:
 
 
 TUNED = slice(UNIT_FEATURES.index("tuned_dense"), UNIT_FEATURES.index("tuned_rank") + 1)
+KNOWN = slice(UNIT_FEATURES.index(KNOWN_UNIT[0]), UNIT_FEATURES.index(KNOWN_UNIT[-1]) + 1)
 
 
 def tuned_columns(tuned: np.ndarray) -> list[np.ndarray]:
@@ -70,6 +78,20 @@ def with_tuned(cand: "Candidates", tuned: np.ndarray) -> "Candidates":
     if len(X):
         X[:, TUNED] = np.column_stack(tuned_columns(tuned))
     return replace(cand, X=X, tuned=tuned.astype(np.float32))
+
+
+def with_known(cand: "Candidates", index: KnownIndex | None, exclude: int | None = None) -> "Candidates":
+    """The same candidates with the known-question features from ``index`` (without its entry ``exclude``:
+    fitting reads each training question against the others)."""
+    X = cand.X.copy()
+    if index is None or cand.qv is None or not len(index.vectors):
+        if len(X):
+            X[:, KNOWN] = 0.0
+        return replace(cand, X=X, known=np.zeros(len(KNOWN_QUESTION), np.float32))
+    sims = index.similarities(cand.qv, exclude)
+    if len(X):
+        X[:, KNOWN] = np.column_stack(index.unit_columns(sims, cand.rows))
+    return replace(cand, X=X, known=index.question_values(sims))
 
 
 @dataclass
@@ -93,13 +115,16 @@ class Candidates:
     q_tokens: np.ndarray | None = None  # the question's contextual token vectors (``soft_match.py``)
     q_ids: np.ndarray | None = None  # … and their vocabulary ids
     tuned: np.ndarray = field(default_factory=lambda: np.zeros(0))  # similarity by the tuned encoder
+    known: np.ndarray = field(default_factory=lambda: np.zeros(len(KNOWN_QUESTION), np.float32))  # known questions
 
 
 class FeatureBuilder:
     """Holds per-snapshot lookups (unit token sets, document frequencies, the vocabulary)."""
 
-    def __init__(self, retriever: Retriever, chunks: list[Chunk], units: UnitTable, glossary: Glossary | None = None):
+    def __init__(self, retriever: Retriever, chunks: list[Chunk], units: UnitTable, glossary: Glossary | None = None,
+                 known: KnownIndex | None = None):
         self.retriever, self.chunks, self.units = retriever, chunks, units
+        self.known = known  # the shipped known questions, resolved against these units
         self.glossary = glossary or retriever.glossary
         sparse = units.sparse if units.sparse.size else retriever.sparse
         self._tokens = sparse.token_lists
@@ -159,8 +184,8 @@ class FeatureBuilder:
             rows.update(U.sparse.top(bm25_all, GLOBAL)[0].tolist())
         rows_arr = np.array(sorted(rows), dtype=np.int64)
         if not len(rows_arr):
-            return Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits, qv=qv,
-                              q_tokens=token_vectors, q_ids=token_ids)
+            return with_known(Candidates(question, qtype, rows_arr, np.zeros((0, len(UNIT_FEATURES)), np.float32), hits,
+                                         qv=qv, q_tokens=token_vectors, q_ids=token_ids), self.known)
 
         q_terms = set(self._tokens([expanded])[0])
         q_idf = sum(self.idf.get(t, self.max_idf) for t in q_terms) or 1.0
@@ -213,15 +238,16 @@ class FeatureBuilder:
             c_score, c_rank, in_section, has_number, has_number * wants_number, self.position[rows_arr],
             self.first[rows_arr], self.log_length[rows_arr], self.in_examples[rows_arr], self.course[rows_arr],
             context, section_dense, doc_dense, dense_rank, bm25_rank, bigram, numbers, *tuned_columns(tuned),
-            kinds, inter]).astype(np.float32)
+            kinds, inter, np.zeros((len(rows_arr), len(KNOWN_UNIT)), np.float32)]).astype(np.float32)
         content = self.vocabulary.content_words(question)
         known = [w for w in content if self.vocabulary.known(w)]
         rare = sorted(set(known), key=lambda w: -self.vocabulary.idf(w))[:2]
-        return Candidates(question, qtype, rows_arr, X, hits, qv=qv, coverage=cov, idf_coverage=idf_cov, dense=dense,
+        cand = Candidates(question, qtype, rows_arr, X, hits, qv=qv, coverage=cov, idf_coverage=idf_cov, dense=dense,
                           context=context, heading=heading, bigrams=bigram,
                           rare_terms=rare, unknown=self.vocabulary.unknown(question), content_words=len(content),
                           unit_terms=[self.unit_terms[r] for r in rows_arr.tolist()], q_tokens=token_vectors,
                           q_ids=token_ids, tuned=tuned.astype(np.float32))
+        return with_known(cand, self.known)
 
     def decline_vector(self, cand: Candidates, scores: np.ndarray) -> np.ndarray:
         """``decline_features``: the question-level features and the question's embedding."""
@@ -236,8 +262,8 @@ class FeatureBuilder:
         unknown = len(cand.unknown)
         if not len(scores):
             return np.array([0, 0, 0, 0, 0, passage_dense, 0, 0, 0, 0, unknown, unknown / n_words,
-                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0, 0, 0] + onehot + [0.0] * len(SOFT_FEATURES),
-                            dtype=np.float32)
+                             math.log1p(bm25_top), math.log(n_words + 1), 0, 0, 0, 0, 0] + onehot + [0.0] * len(SOFT_FEATURES)
+                            + cand.known.tolist(), dtype=np.float32)
         order = np.argsort(-scores)
         top = int(order[0])
         second = float(scores[order[1]]) if len(order) > 1 else 0.0
@@ -249,5 +275,5 @@ class FeatureBuilder:
             rare_cov, unknown, unknown / n_words, math.log1p(bm25_top), math.log(n_words + 1),
             float(cand.context.max()), float(cand.bigrams[top]), float(cand.heading.max()), float(cand.tuned[top]),
             float(cand.tuned.max())] + onehot
-            + self.soft.features(cand.q_tokens, cand.q_ids, [int(cand.rows[i]) for i in order[:TOP_UNITS]]),
-            dtype=np.float32)
+            + self.soft.features(cand.q_tokens, cand.q_ids, [int(cand.rows[i]) for i in order[:TOP_UNITS]])
+            + cand.known.tolist(), dtype=np.float32)

@@ -15,9 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from .features import QUESTION_FEATURES, UNIT_FEATURES, decline_features
+from .known_questions import KnownQuestions, KnownQuestionsError
 from .question_words import QuestionWords
 
 MODEL_PATH = Path(__file__).with_name("answer_model.json")
+
+
+def known_path(model_path: Path) -> Path:
+    """Where a model's known questions live: beside it (``answer_model.json`` → ``answer_model.known.npz``)."""
+    return Path(model_path).with_suffix(".known.npz")
 
 
 class ModelError(Exception):
@@ -76,6 +82,7 @@ class AnswerModel:
     clinical_threshold: float = 0.7
     clinical_decline: float = 0.3  # P(clinical) at or above this is never answered with a quote (declined instead)
     words: QuestionWords | None = None  # the question's words' part of the answer/decline logit
+    known: KnownQuestions | None = None  # the questions it was fitted on (``known_questions.py``)
 
     def rank(self, X: np.ndarray) -> np.ndarray:
         return self.units.logit(X) if len(X) else np.zeros(0, np.float32)
@@ -96,11 +103,17 @@ class AnswerModel:
         return float(self.clinical.probability(qv)[0])
 
     def save(self, path: Path = MODEL_PATH) -> None:
+        """The weights as JSON and, beside them, the known questions they were fitted with."""
+        if self.known is not None:
+            self.info = {**self.info, "known_questions": {"count": len(self.known.entries),
+                                                          "digest": self.known.digest()}}
         data = {"units": self.units.to_dict(), "answerable": self.answerable.to_dict(),
                 "threshold": round(self.threshold, 4), "info": self.info,
                 "clinical": self.clinical.to_dict() if self.clinical else None,
                 "clinical_threshold": self.clinical_threshold, "clinical_decline": self.clinical_decline,
                 "answerable_words": self.words.to_dict() if self.words else None}
+        if self.known is not None:
+            self.known.save(known_path(path))
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -114,14 +127,23 @@ class AnswerModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             clinical = data.get("clinical")
+            known = None
+            if (data.get("info") or {}).get("known_questions"):
+                want = data["info"]["known_questions"]
+                known = KnownQuestions.load(known_path(path))
+                if len(known.entries) != want.get("count") or known.digest() != want.get("digest"):
+                    raise ModelError(f"the known questions beside {path} are not the ones the model was fitted with: {refit}")
             return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
                        Linear.from_dict(data["answerable"], _decline_names(data["answerable"])), float(data["threshold"]),
                        data.get("info", {}),
                        Linear.from_dict(clinical, clinical["features"]) if clinical else None,
                        float(data.get("clinical_threshold", 0.7)), float(data.get("clinical_decline", 0.3)),
-                       QuestionWords.from_dict(data["answerable_words"]) if data.get("answerable_words") else None)
+                       QuestionWords.from_dict(data["answerable_words"]) if data.get("answerable_words") else None,
+                       known)
         except ModelError:
             raise
+        except KnownQuestionsError as exc:
+            raise ModelError(str(exc)) from exc
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"the answer model {path} is not readable ({type(exc).__name__}: {exc}): {refit}") from exc
 
@@ -132,7 +154,8 @@ class AnswerModel:
         cv = info.get("cross_validated") or {}
         return (f"fitted {str(info.get('fitted_at', '?'))[:10]} on {info.get('questions', '?')} questions; "
                 f"answers when P(answerable) ≥ {self.threshold}; {info.get('folds', '?')}-fold CV: fact in answer "
-                f"{cv.get('fact_in_answer')}, declined {cv.get('decline_rate_unanswerable')}")
+                f"{cv.get('fact_in_answer')}, declined {cv.get('decline_rate_unanswerable')}"
+                + (f"; knows {len(self.known.entries)} questions" if self.known else ""))
 
     @classmethod
     def default(cls, dim: int = 384) -> "AnswerModel":

@@ -43,16 +43,16 @@ def test_development_set(pack_settings, kb):
     assert cv["folds"] == 5 and cv["repeats"] == 3 and len(cv["per_shuffle"]) == 3
     assert cv["fact_in_answer"] == pytest.approx(sum(r["fact_in_answer"] for r in cv["per_shuffle"]) / 3, abs=1e-4)
     # any place the set lists for a question ('also'), and strictly its first place
-    assert shipped["fact_in_answer"] >= 0.82 and cv["fact_in_answer"] >= 0.60
-    assert shipped["first_unit_from_expected_section"] >= 0.83 and cv["first_unit_from_expected_section"] >= 0.62
-    assert shipped["fact_in_answer_strict"] >= 0.78 and cv["fact_in_answer_strict"] >= 0.55
-    assert shipped["first_unit_section_strict"] >= 0.73 and cv["first_unit_section_strict"] >= 0.50
+    assert shipped["fact_in_answer"] >= 0.92 and cv["fact_in_answer"] >= 0.70
+    assert shipped["first_unit_from_expected_section"] >= 0.92 and cv["first_unit_from_expected_section"] >= 0.71
+    assert shipped["fact_in_answer_strict"] >= 0.88 and cv["fact_in_answer_strict"] >= 0.64
+    assert shipped["first_unit_section_strict"] >= 0.85 and cv["first_unit_section_strict"] >= 0.59
     assert shipped["fact_in_answer"] >= shipped["fact_in_answer_strict"]
-    assert shipped["answered_rate_answerable"] >= 0.89 and cv["answered_rate_answerable"] >= 0.78
+    assert shipped["answered_rate_answerable"] >= 0.97 and cv["answered_rate_answerable"] >= 0.88
     assert shipped["decline_rate_unanswerable"] >= 0.98 and cv["decline_rate_unanswerable"] >= 0.94
     # the shipped tuned encoder was trained on these questions: the CV above leaves it out, and the fit's
     # cross-fitted figures (each question scored by an encoder that did not see it) are reported beside it
-    assert cv["tuned_encoder"] == "left out" and report["cross_fitted"]["fact_in_answer"] >= 0.68
+    assert cv["tuned_encoder"] == "left out" and report["cross_fitted"]["fact_in_answer"] >= 0.76
     assert "leaves the tuned encoder out" in render_question_report(report)
     # the dangerous failure: a patient-specific clinical question answered with a quote
     assert shipped["clinical_answered_with_quote"] == 0 and cv["clinical_answered_with_quote"] == 0
@@ -61,10 +61,8 @@ def test_development_set(pack_settings, kb):
 
 
 # floors a few points under what each set measured (README › Knowledge-pack evaluation)
-HELD_OUT = {"heldout4.yaml": {"top5": 0.94, "fact": 0.70, "declined": 0.95},
-            "heldout5.yaml": {"top5": 0.93, "fact": 0.69, "declined": 0.95},
-            "heldout6.yaml": {"top5": 0.91, "fact": 0.74, "declined": 0.92},
-            "heldout7.yaml": {"top5": 0.91, "fact": 0.75, "declined": 0.95}}
+HELD_OUT = {"heldout7.yaml": {"top5": 0.91, "fact": 0.87, "declined": 0.95},
+            "heldout8.yaml": {"top5": 0.91, "fact": 0.78, "declined": 0.86}}
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT))

@@ -6,7 +6,9 @@ count the other places a question lists (``also``). The unit ranker is a
 linear scorer fitted listwise (softmax over each question's candidates: the probability mass on its correct
 units is maximised, so the objective is the one the answer needs — the right unit first); the answer/decline
 decision is a logistic regression over question-level features (answerable vs unanswerable questions), with the cut chosen on the training questions so that
-at least ``DECLINE_TARGET`` of unanswerable ones are declined.
+at least ``DECLINE_TARGET`` of unanswerable ones are declined. The fitted model knows its training questions
+(``known_questions.py``): each training question's known-question features are read against the other training
+questions, and under cross-validation a held-out fold is read against the training folds only.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answers import AnswerResult, Answerer
-from ..features import UNIT_FEATURES, Candidates, decline_features
+from ..features import UNIT_FEATURES, Candidates, decline_features, with_known
+from ..known_questions import KnownIndex, KnownQuestions
 from ..model import AnswerModel, Linear, decline_probability
 from ..question_words import WEIGHT, QuestionWords, vocabulary
 from ..question_words import vectors as word_vectors
@@ -177,9 +180,25 @@ def _out_of_fold(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str
     return p
 
 
+def known_questions(examples: list[Example]) -> KnownQuestions:
+    """The questions a model fitted on ``examples`` knows (those the scope guard's rules did not refuse)."""
+    kept = [e for e in examples if e.cand is not None and e.qv is not None]
+    return KnownQuestions.from_items([e.item for e in kept], [e.qv for e in kept])
+
+
+def with_known_questions(examples: list[Example], index: KnownIndex, known_from: list[Example] | None = None) -> list[Example]:
+    """The examples with their known-question features from ``index``; an example that is itself one of
+    ``known_from`` (the questions ``index`` was built from, in order) is read against the others only."""
+    position = {id(e): j for j, e in enumerate(e for e in (known_from or []) if e.cand is not None and e.qv is not None)}
+    return [Example(e.item, with_known(e.cand, index, position.get(id(e))), e.labels, e.qv) if e.cand is not None else e
+            for e in examples]
+
+
 def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_question: float = C_QUESTION,
         target: float = DECLINE_TARGET, ranker: str = "listwise", C_clinical: float = 1.0,
         clinical_threshold: float = 0.7, word_weight: float = WEIGHT) -> AnswerModel:
+    known = known_questions(examples)
+    examples = with_known_questions(examples, KnownIndex(known, answerer.units), examples)
     ranked = rankable(examples)
     if ranker == "listwise":
         units = _fit_listwise(ranked, C_units)
@@ -207,8 +226,9 @@ def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_que
     info = {"fitted": True, "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "questions": len(examples), "ranker_questions": len(ranked), "decline_target": target,
             "C_units": C_units, "C_question": C_question, "ranker": ranker, "word_weight": word_weight,
-            "words": len(words.idf) if words else 0}
-    return AnswerModel(units, question, threshold, info, clinical, clinical_threshold, words=words)
+            "words": len(words.idf) if words else 0,
+            "known_questions": {"count": len(known.entries), "digest": known.digest()}}
+    return AnswerModel(units, question, threshold, info, clinical, clinical_threshold, words=words, known=known)
 
 
 def outcome(e: Example, result: AnswerResult) -> dict:
@@ -239,6 +259,7 @@ def cross_validate(examples: list[Example], answerer: Answerer, folds: int = 5, 
     for test in fold_split(len(examples), folds, seed):
         held = set(test)
         model = fit([e for i, e in enumerate(examples) if i not in held], answerer, **kw)
+        index = KnownIndex(model.known, answerer.units)  # the held-out fold is read against the training questions
         for i in test:
-            rows[i] = apply(examples[i], answerer, model)
+            rows[i] = apply(with_known_questions([examples[i]], index)[0], answerer, model)
     return rows  # type: ignore[return-value]
