@@ -13,6 +13,7 @@ in the bank the ranker would learn to trust a perfect match it never gets on a n
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -78,10 +79,10 @@ class KnownQuestions:
                                       f"{len(vectors)} vectors: {fix}")
         return cls(entries, vectors)
 
-    def digest(self) -> str:
-        """A short fingerprint of the questions and places (the model records the one it was fitted with)."""
-        import hashlib
-        return hashlib.sha256(json.dumps(self.entries, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    def fingerprint(self) -> dict:
+        """How many questions and a digest of them and their places (the model records the one it was fitted with)."""
+        digest = hashlib.sha256(json.dumps(self.entries, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+        return {"count": len(self.entries), "digest": digest}
 
     @property
     def dim(self) -> int:
@@ -92,7 +93,6 @@ class KnownIndex:
     """Known questions resolved against one snapshot's answer units."""
 
     def __init__(self, known: KnownQuestions, units: UnitTable):
-        self.known = known
         self.vectors = known.vectors
         self.answerable = np.array([bool(e.get("answerable")) for e in known.entries], dtype=bool)
         by_doc: dict[str, list[int]] = {}

@@ -105,15 +105,13 @@ class AnswerModel:
     def save(self, path: Path = MODEL_PATH) -> None:
         """The weights as JSON and, beside them, the known questions they were fitted with."""
         if self.known is not None:
-            self.info = {**self.info, "known_questions": {"count": len(self.known.entries),
-                                                          "digest": self.known.digest()}}
+            self.info = {**self.info, "known_questions": self.known.fingerprint()}
+            self.known.save(known_path(path))
         data = {"units": self.units.to_dict(), "answerable": self.answerable.to_dict(),
                 "threshold": round(self.threshold, 4), "info": self.info,
                 "clinical": self.clinical.to_dict() if self.clinical else None,
                 "clinical_threshold": self.clinical_threshold, "clinical_decline": self.clinical_decline,
                 "answerable_words": self.words.to_dict() if self.words else None}
-        if self.known is not None:
-            self.known.save(known_path(path))
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -129,9 +127,8 @@ class AnswerModel:
             clinical = data.get("clinical")
             known = None
             if (data.get("info") or {}).get("known_questions"):
-                want = data["info"]["known_questions"]
                 known = KnownQuestions.load(known_path(path))
-                if len(known.entries) != want.get("count") or known.digest() != want.get("digest"):
+                if known.fingerprint() != data["info"]["known_questions"]:
                     raise ModelError(f"the known questions beside {path} are not the ones the model was fitted with: {refit}")
             return cls(Linear.from_dict(data["units"], UNIT_FEATURES),
                        Linear.from_dict(data["answerable"], _decline_names(data["answerable"])), float(data["threshold"]),

@@ -180,16 +180,21 @@ def _out_of_fold(Q: np.ndarray, texts: list[str], y: np.ndarray, names: list[str
     return p
 
 
+def _knowable(examples: list[Example]) -> list[Example]:
+    """The examples a model fitted on them knows: those the scope guard's rules did not refuse."""
+    return [e for e in examples if e.cand is not None and e.qv is not None]
+
+
 def known_questions(examples: list[Example]) -> KnownQuestions:
-    """The questions a model fitted on ``examples`` knows (those the scope guard's rules did not refuse)."""
-    kept = [e for e in examples if e.cand is not None and e.qv is not None]
+    """The questions a model fitted on ``examples`` knows, in order."""
+    kept = _knowable(examples)
     return KnownQuestions.from_items([e.item for e in kept], [e.qv for e in kept])
 
 
 def with_known_questions(examples: list[Example], index: KnownIndex, known_from: list[Example] | None = None) -> list[Example]:
     """The examples with their known-question features from ``index``; an example that is itself one of
     ``known_from`` (the questions ``index`` was built from, in order) is read against the others only."""
-    position = {id(e): j for j, e in enumerate(e for e in (known_from or []) if e.cand is not None and e.qv is not None)}
+    position = {id(e): j for j, e in enumerate(_knowable(known_from or []))}
     return [Example(e.item, with_known(e.cand, index, position.get(id(e))), e.labels, e.qv) if e.cand is not None else e
             for e in examples]
 
@@ -226,8 +231,7 @@ def fit(examples: list[Example], answerer: Answerer, C_units: float = 0.1, C_que
     info = {"fitted": True, "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "questions": len(examples), "ranker_questions": len(ranked), "decline_target": target,
             "C_units": C_units, "C_question": C_question, "ranker": ranker, "word_weight": word_weight,
-            "words": len(words.idf) if words else 0,
-            "known_questions": {"count": len(known.entries), "digest": known.digest()}}
+            "words": len(words.idf) if words else 0, "known_questions": known.fingerprint()}
     return AnswerModel(units, question, threshold, info, clinical, clinical_threshold, words=words, known=known)
 
 
