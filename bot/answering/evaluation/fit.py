@@ -13,6 +13,7 @@ questions, and under cross-validation a held-out fold is read against the traini
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,28 @@ def _standardiser(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def rankable(examples: list[Example]) -> list[Example]:
     """The examples the unit ranker learns from: answerable, not refused, with a correct candidate."""
     return [e for e in examples if e.cand is not None and e.answerable and e.labels.sum() > 0]
+
+
+def writer(item: dict) -> str:
+    """Who wrote a question, from its id: the part before the dash ("a5-012" → "a5", "nu1-003" → "nu1") or the
+    leading letters ("q393" → "q"). Each writer wrote from their own share of the documents in their own way,
+    so holding out whole writers is how a new writer's questions are simulated."""
+    qid = str(item.get("id") or "")
+    if "-" in qid:
+        return qid.split("-", 1)[0]
+    letters = re.match(r"[A-Za-z]*", qid).group(0)
+    return letters or qid
+
+
+def writer_split(items: list[dict], folds: int = 5) -> list[list[int]]:
+    """k folds that never split a writer's questions (``GroupKFold``: writers spread to even fold sizes)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [writer(it) for it in items]
+    k = min(folds, len(set(groups)))
+    if k < 2:
+        return [list(range(len(items)))]
+    return [test.tolist() for _, test in GroupKFold(k).split(np.zeros(len(items)), groups=groups)]
 
 
 def fold_split(n: int, folds: int = 5, seed: int = 0) -> list[list[int]]:
@@ -257,10 +280,13 @@ def apply(e: Example, answerer: Answerer, model: AnswerModel | None = None, thre
     return outcome(e, answerer.decide(e.cand, model, threshold))
 
 
-def cross_validate(examples: list[Example], answerer: Answerer, folds: int = 5, seed: int = 0, **kw) -> list[dict]:
-    """Every question answered by a model fitted without it (k folds, shuffled with a fixed seed)."""
+def cross_validate(examples: list[Example], answerer: Answerer, folds: int = 5, seed: int = 0,
+                   by_writer: bool = False, **kw) -> list[dict]:
+    """Every question answered by a model fitted without it (k folds, shuffled with a fixed seed; ``by_writer``:
+    folds that hold out whole writers, ``writer_split``)."""
     rows: list[dict | None] = [None] * len(examples)
-    for test in fold_split(len(examples), folds, seed):
+    splits = writer_split([e.item for e in examples], folds) if by_writer else fold_split(len(examples), folds, seed)
+    for test in splits:
         held = set(test)
         model = fit([e for i, e in enumerate(examples) if i not in held], answerer, **kw)
         index = KnownIndex(model.known, answerer.units)  # the held-out fold is read against the training questions

@@ -92,3 +92,15 @@ def test_the_decline_model_learns_from_the_question_words():
     assert np.allclose(vectors(new, vocabulary(texts)), again.matrix(new))
     assert abs(again.logit(new[0]) - float(words.matrix(new[:1])[0] @ words.coef)) < 1e-4
     assert again.logit("nothing known here") == 0.0
+
+
+def test_writers_are_read_from_ids_and_folds_never_split_a_writer():
+    from bot.answering.evaluation.fit import writer, writer_split
+
+    assert [writer({"id": i}) for i in ("a5-012", "nu1-003", "q393", "h12", "")] == ["a5", "nu1", "q", "h", ""]
+    items = [{"id": f"{w}-{n:03d}"} for w in ("a5", "b5", "c6", "d6", "e6", "f6", "g7") for n in range(10 + len(w))]
+    folds = writer_split(items, 5)
+    assert sorted(i for f in folds for i in f) == list(range(len(items)))  # every question once
+    owners = [{writer(items[i]) for i in f} for f in folds]
+    assert len(folds) == 5 and all(not (a & b) for k, a in enumerate(owners) for b in owners[k + 1:])
+    assert writer_split(items[:5], 5) == [list(range(5))]  # one writer: nothing to hold out
