@@ -6,7 +6,8 @@ dense similarity and by BM25 over all units. One row of ``UNIT_FEATURES`` per ca
 ``QUESTION_FEATURES`` per question (for the answer/decline decision), which ends with how well each question
 word is echoed by the best three units (``soft_match.py``); the decline model also reads the question's own
 embedding (``decline_features``): which topics and kinds of request the material answers is learnt from it.
-Both end with the known-question features (``known_questions.py``): how close the question is to questions
+The unit features also say whether the question names a table row's label (``table_rows.py``). Both end with
+the known-question features (``known_questions.py``): how close the question is to questions
 the model was fitted on that a candidate unit (or its section) answers, and to known answerable and
 unanswerable questions.
 """
@@ -29,6 +30,8 @@ from .known_questions import KnownIndex
 from .question_types import QUESTION_TYPES, question_type
 from .retrieval import Hit, Retriever
 from .soft_match import FEATURES as SOFT_FEATURES
+from .table_rows import FEATURES as ROW_FEATURES
+from .table_rows import RowLabels
 from .soft_match import TOP_UNITS, SoftMatch
 from .vocabulary import Vocabulary
 
@@ -45,6 +48,7 @@ UNIT_FEATURES = (
      "numbers_matched", "tuned_dense", "tuned_gap", "tuned_rank"]
     + [f"kind_{k}" for k in KINDS]
     + [f"{k}_x_{t}" for t in QUESTION_TYPES for k in KINDS]
+    + ROW_FEATURES
     + KNOWN_UNIT
 )
 QUESTION_FEATURES = (
@@ -159,6 +163,7 @@ class FeatureBuilder:
         self.in_examples = np.array([x.in_examples for x in u], dtype=np.float32)
         self.course = np.array([doc_types.get(x.doc_id) == "course" for x in u], dtype=np.float32)
         self.soft = SoftMatch(retriever.embedder, u)
+        self.row_labels = RowLabels(u)
 
     def build(self, question: str, qv: np.ndarray, hits: list[Hit], token_vectors: np.ndarray | None = None,
               token_ids: np.ndarray | None = None, tuned_qv: np.ndarray | None = None) -> Candidates:
@@ -238,7 +243,8 @@ class FeatureBuilder:
             c_score, c_rank, in_section, has_number, has_number * wants_number, self.position[rows_arr],
             self.first[rows_arr], self.log_length[rows_arr], self.in_examples[rows_arr], self.course[rows_arr],
             context, section_dense, doc_dense, dense_rank, bm25_rank, bigram, numbers, *tuned_columns(tuned),
-            kinds, inter, np.zeros((len(rows_arr), len(KNOWN_UNIT)), np.float32)]).astype(np.float32)
+            kinds, inter, *self.row_labels.columns(question, rows_arr),
+            np.zeros((len(rows_arr), len(KNOWN_UNIT)), np.float32)]).astype(np.float32)
         content = self.vocabulary.content_words(question)
         known = [w for w in content if self.vocabulary.known(w)]
         rare = sorted(set(known), key=lambda w: -self.vocabulary.idf(w))[:2]
