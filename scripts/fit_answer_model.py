@@ -9,7 +9,9 @@ similarities of the encoder that did not see it, prints 5-fold cross-validated f
 questions and writes the weights: the answer model with its known questions
 (bot/answering/answer_model.json and answer_model.known.npz) and the tuned encoder's layers
 (indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 75 minutes on
-2 cores for 2,037 questions (six encoder trainings of about 10 minutes, then the answer model).
+2 cores for 2,037 questions (six encoder trainings of about 10 minutes, then the answer model). Each trained
+encoder is kept in var/fit/encoders under the hash of its recipe and training tuples, so a refit that changes
+only the answer features or the decline settings reuses them and takes about 15 minutes.
 Run it after changing the pack, the question set, or the answer features.
 """
 from __future__ import annotations
@@ -51,6 +53,8 @@ def main() -> int:
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
     ap.add_argument("--output", type=Path, default=MODEL_PATH)
     ap.add_argument("--encoder-output", type=Path, default=WEIGHTS, help="where the tuned encoder's layers go")
+    ap.add_argument("--save-examples", type=Path, default=None,
+                    help="also pickle the cross-fitted examples here (for experiments on the answer model)")
     args = ap.parse_args()
 
     base = Settings()
@@ -65,7 +69,11 @@ def main() -> int:
         live = KnowledgeBase(s, model=AnswerModel.default()).live  # features only: the model is refitted
         examples = collect(live.answerer, questions, factory("Answering questions", len(questions)))
         examples, encoder = cross_fit(examples, live.answerer, args.folds, final=not args.dry_run,
-                                      log=bars.console.print)
+                                      log=bars.console.print, cache=s.var_dir / "encoders")
+    if args.save_examples:
+        import pickle
+
+        args.save_examples.write_bytes(pickle.dumps(examples))
     kw = {"C_units": args.c_units, "C_question": args.c_question, "target": args.decline_target,
           "word_weight": args.word_weight}
     cv = repeated_cv(examples, live.answerer, args.folds, args.repeats, **kw)

@@ -72,14 +72,9 @@ def test_an_index_embedded_by_other_tuned_layers_is_refused(kb):
         Answerer(a.retriever, a.chunks, older, a.model)
 
 
-def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not_train_on_it(kb, monkeypatch):
-    """Real training on the fixture corpus's questions (two folds, then the final encoder on all)."""
-    from bot.answering.evaluation import encoder_tuning
-    from bot.answering.evaluation.encoder_tuning import cross_fit, encode, unit_texts
-    from bot.answering.evaluation.fit import Example, fold_split
-    from bot.answering.features import TUNED
+def _examples(answerer):
+    from bot.answering.evaluation.fit import Example
 
-    answerer = kb.live.answerer
     units = answerer.units.units
     examples = []
     for question, doc_id, section, phrase in QUESTIONS:
@@ -88,6 +83,18 @@ def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not
                            for u in (units[int(r)] for r in cand.rows)], dtype=np.float32)
         examples.append(Example({"question": question, "answerable": True}, cand, labels, cand.qv))
     assert all(e.labels.sum() for e in examples)
+    return examples
+
+
+def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not_train_on_it(kb, monkeypatch):
+    """Real training on the fixture corpus's questions (two folds, then the final encoder on all)."""
+    from bot.answering.evaluation import encoder_tuning
+    from bot.answering.evaluation.encoder_tuning import cross_fit, encode, unit_texts
+    from bot.answering.evaluation.fit import fold_split
+    from bot.answering.features import TUNED
+
+    answerer = kb.live.answerer
+    examples = _examples(answerer)
     trained_on, real = [], encoder_tuning.finetune
 
     def spy(trips, seed=0, log=lambda s: None):
@@ -111,6 +118,41 @@ def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not
             assert np.allclose(out[i].cand.tuned, expected, atol=1e-4)
             assert np.allclose(out[i].cand.X[:, TUNED][:, 0], expected, atol=1e-4)
             assert np.array_equal(np.delete(out[i].cand.X, np.r_[TUNED], axis=1), np.delete(e.cand.X, np.r_[TUNED], axis=1))
+
+def test_a_refit_with_the_same_training_reuses_the_kept_encoders(kb, monkeypatch, tmp_path):
+    """Each trained encoder is kept under the hash of its recipe and tuples; the same training again loads it
+    (no training, the same features), and a changed training set trains anew."""
+    from bot.answering.evaluation import encoder_tuning
+    from bot.answering.evaluation.encoder_tuning import cross_fit, training_key, triplets, unit_texts
+
+    answerer = kb.live.answerer
+    examples = _examples(answerer)
+    calls, real = [], encoder_tuning.finetune
+
+    def spy(trips, seed=0, log=lambda s: None):
+        calls.append(len(trips))
+        return real(trips, seed, log)
+
+    monkeypatch.setattr(encoder_tuning, "finetune", spy)
+    first, final = cross_fit(examples, answerer, folds=2, cache=tmp_path)
+    assert len(calls) == 3 and len(list(tmp_path.glob("*.npz"))) == 3  # two folds and the final encoder
+    again, final_again = cross_fit(examples, answerer, folds=2, cache=tmp_path)
+    assert len(calls) == 3  # nothing trained
+    for a, b in zip(first, again):
+        assert np.array_equal(a.cand.X, b.cand.X)
+    text = ["how long can settle plates be left out"]
+    assert np.allclose(final.encode(text), final_again.encode(text), atol=1e-6)
+    cross_fit(examples[:3], answerer, folds=2, cache=tmp_path)  # other questions: other tuples, other keys
+    # every training it ran is new in the cache (a fold whose training questions are the same is reused)
+    assert len(calls) - 3 == len(list(tmp_path.glob("*.npz"))) - 3 >= 2
+    texts = unit_texts(answerer)
+    trips = triplets(examples, texts)
+    key = training_key(trips, texts, 0)
+    assert key == training_key(list(trips), list(texts), 0)
+    assert key != training_key(trips[:-1], texts, 0) and key != training_key(trips, texts, 1)
+    assert key != training_key(trips, texts[:-1], 0)  # the units changed
+    monkeypatch.setitem(encoder_tuning.RECIPE, "epochs", encoder_tuning.EPOCHS + 1)
+    assert training_key(trips, texts, 0) != key
 
 
 QUESTIONS = [
