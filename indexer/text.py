@@ -14,6 +14,7 @@ _INLINE = [
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _NUMBER = re.compile(r"^\s*(\d+)[.)]\s+")
 BULLET = "• "  # list items keep a marker in the cleaned text, so answers can quote a list as a list
+ROW_LABEL = " — "  # a table row reads "<first cell> — <header>: <cell>; …"
 
 
 def _table_rows(lines: list[str]) -> list[str]:
@@ -28,7 +29,7 @@ def _table_rows(lines: list[str]) -> list[str]:
     for row in body:
         first = row[0] if row else ""
         cells = [f"{h}: {v}" for h, v in zip(header[1:], row[1:]) if v]
-        out.append(f"{first} — " + "; ".join(cells) + "." if cells else first)
+        out.append(f"{first}{ROW_LABEL}" + "; ".join(cells) + "." if cells else first)
     return out
 
 

@@ -30,7 +30,7 @@ from rich.progress import Progress  # noqa: E402
 
 from bot.answering.evaluation.encoder_tuning import cross_fit, trainable_names  # noqa: E402
 from bot.answering.evaluation.fit import C_QUESTION, DECLINE_TARGET, collect, fit  # noqa: E402
-from bot.answering.evaluation.questions import load_questions, repeated_cv  # noqa: E402
+from bot.answering.evaluation.questions import fit_settings, load_questions, repeated_cv  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import MODEL_PATH, AnswerModel  # noqa: E402
 from bot.answering.question_words import WEIGHT as WORD_WEIGHT  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> int:
     args = ap.parse_args()
 
     base = Settings()
-    s = Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+    s = fit_settings(base)
     with Progress() as bars:
         def factory(desc, total):
             task = bars.add_task(desc, total=total)

@@ -30,9 +30,9 @@ from .known_questions import KnownIndex
 from .question_types import QUESTION_TYPES, question_type
 from .retrieval import Hit, Retriever
 from .soft_match import FEATURES as SOFT_FEATURES
+from .soft_match import TOP_UNITS, SoftMatch
 from .table_rows import FEATURES as ROW_FEATURES
 from .table_rows import RowLabels
-from .soft_match import TOP_UNITS, SoftMatch
 from .vocabulary import Vocabulary
 
 PASSAGES = 10

@@ -1,6 +1,6 @@
 """Which table row a question names: "grade A settle plate limit" asks for the row labelled "Grade A".
 
-A table row unit reads "<label> — <header>: <cell>; …" (``indexer/units.py``). The rows of one table share their
+A table row unit reads "<label> — <header>: <cell>; …" (``indexer/text.py``, ``ROW_LABEL``). The rows of one table share their
 column headers and differ in the label, which the question often names: the embeddings and BM25 barely tell
 "grade A" from "grade B" ("a" is a stop word), so the ranker gets two features per candidate:
 
@@ -16,11 +16,11 @@ import re
 
 import numpy as np
 
+from indexer.text import ROW_LABEL
 from indexer.unit_table import section_key
 from indexer.units import Unit
 
 FEATURES = ["row_named", "row_other"]
-SEPARATOR = " — "
 MAX_LABEL_WORDS = 6
 _LEADS = r"(?:grade|grades|class|category|cat|type|level|step|stage|zone|room|tier|option|part)"
 _NON_WORD = re.compile(r"[^0-9a-zµ]+")
@@ -34,9 +34,9 @@ def normalise(text: str) -> str:
 
 def row_label(unit: Unit) -> str | None:
     """The normalised label of a table row unit, or None (not a row, or a label too long to be named)."""
-    if unit.kind != "table_row" or SEPARATOR not in unit.text:
+    if unit.kind != "table_row" or ROW_LABEL not in unit.text:
         return None
-    label = normalise(unit.text.split(SEPARATOR, 1)[0]).strip()
+    label = normalise(unit.text.split(ROW_LABEL, 1)[0]).strip()
     if not label or len(label.split()) > MAX_LABEL_WORDS:
         return None
     return label

@@ -15,15 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.evaluation.fit import collect  # noqa: E402
-from bot.answering.evaluation.questions import load_questions  # noqa: E402
+from bot.answering.evaluation.questions import fit_settings, load_questions  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import AnswerModel  # noqa: E402
-from bot.config import Settings  # noqa: E402
 
 
 def main() -> int:
-    base = Settings()
-    s = Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+    s = fit_settings()
     answerer = KnowledgeBase(s, model=AnswerModel.default()).live.answerer
     examples = collect(answerer, load_questions(ROOT / "tests" / "eval" / "questions.yaml"))
     Path(sys.argv[1]).write_bytes(pickle.dumps(examples))

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bot.answering.evaluation.fit import _fit_listwise, collect, fold_split, rankable  # noqa: E402
-from bot.answering.evaluation.questions import load_questions  # noqa: E402
+from bot.answering.evaluation.questions import fit_settings, load_questions  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import AnswerModel  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -57,7 +57,7 @@ def main() -> int:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     base = Settings()
-    s = Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+    s = fit_settings(base)
     build_index(BuildConfig(sources=[s.knowledge_dir], index_root=s.index_dir, cache_dir=base.cache_dir, model=s.model))
     answerer = KnowledgeBase(s, model=AnswerModel.default()).live.answerer
     examples = collect(answerer, load_questions(args.questions))

@@ -26,10 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.evaluation.fit import cross_validate  # noqa: E402
-from bot.answering.evaluation.questions import summarise  # noqa: E402
+from bot.answering.evaluation.questions import fit_settings, summarise  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import AnswerModel  # noqa: E402
-from bot.config import Settings  # noqa: E402
 
 KEYS = ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_answerable", "decline_rate_unanswerable",
         "clinical_answered_with_quote")
@@ -38,8 +37,7 @@ KEYS = ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_ans
 def main() -> int:
     examples = pickle.loads(Path(sys.argv[1]).read_bytes())
     targets = [float(x) for x in sys.argv[2:]] or [0.95]
-    base = Settings()
-    s = Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+    s = fit_settings()
     answerer = KnowledgeBase(s, model=AnswerModel.default()).live.answerer
     if os.environ.get("WITHOUT_TUNED"):
         from bot.answering.evaluation.questions import _without_tuned

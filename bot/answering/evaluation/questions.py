@@ -27,6 +27,13 @@ from .locations import norm
 MODES = ("bm25", "dense", "hybrid")
 
 
+def fit_settings(base: Settings | None = None) -> Settings:
+    """The settings of the fit's own index in var/fit (the fit script and the experiments): the same knowledge
+    folder, a private snapshot; the embedding cache stays ``base.cache_dir``, shared."""
+    base = base or Settings()
+    return Settings(knowledge_dir=base.knowledge_dir, var_dir=base.var_dir / "fit")
+
+
 def load_questions(path: Path) -> list[dict]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     items = data.get("questions", []) if isinstance(data, dict) else (data or [])
