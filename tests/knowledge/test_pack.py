@@ -194,7 +194,7 @@ def _check_questions(name: str) -> tuple[list[dict], list[dict], list[dict]]:
     return questions, answerable, unanswerable
 
 
-@pytest.mark.parametrize("name", ["heldout7.yaml", "heldout8.yaml", "heldout9.yaml"])
+@pytest.mark.parametrize("name", ["heldout7.yaml", "heldout8.yaml", "heldout9.yaml", "heldout10.yaml"])
 def test_held_out_sets_resolve(name):
     questions, answerable, unanswerable = _check_questions(name)
     assert len(answerable) >= 90 and len(unanswerable) >= 30
@@ -211,3 +211,19 @@ def test_question_set_resolves():
     for q in answerable:
         assert q["question"].strip().lower() != q["section"].strip().lower()
         assert not re.fullmatch(re.escape(q["section"].lower()) + r"\??", q["question"].lower())
+
+
+
+def test_held_out_questions_are_not_development_questions():
+    """A held-out question word for word one of the development set would count a question the model was fitted on
+    as unseen (two held-out sets may share one: neither is fitted on). Ids are unique over all sets."""
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    dev = {norm(q["question"]): q["id"] for q in load_questions(ROOT / "tests" / "eval" / "questions.yaml")}
+    ids = list(dev.values())
+    for path in sorted((ROOT / "tests" / "eval").glob("heldout*.yaml")):
+        for q in load_questions(path):
+            assert norm(q["question"]) not in dev, f"{q['id']} ({path.name}) is development question {dev[norm(q['question'])]}"
+            ids.append(q["id"])
+    assert len(set(ids)) == len(ids), "an id used in two sets"
