@@ -119,6 +119,7 @@ def test_cross_fitting_gives_each_question_the_cosine_of_an_encoder_that_did_not
             assert np.allclose(out[i].cand.X[:, TUNED][:, 0], expected, atol=1e-4)
             assert np.array_equal(np.delete(out[i].cand.X, np.r_[TUNED], axis=1), np.delete(e.cand.X, np.r_[TUNED], axis=1))
 
+
 def test_a_refit_with_the_same_training_reuses_the_kept_encoders(kb, monkeypatch, tmp_path):
     """Each trained encoder is kept under the hash of its recipe and tuples; the same training again loads it
     (no training, the same features), and a changed training set trains anew."""

@@ -213,15 +213,15 @@ def test_question_set_resolves():
         assert not re.fullmatch(re.escape(q["section"].lower()) + r"\??", q["question"].lower())
 
 
-
 def test_held_out_questions_are_not_development_questions():
     """A held-out question word for word one of the development set would count a question the model was fitted on
     as unseen (two held-out sets may share one: neither is fitted on). Ids are unique over all sets."""
     def norm(text: str) -> str:
         return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
-    dev = {norm(q["question"]): q["id"] for q in load_questions(ROOT / "tests" / "eval" / "questions.yaml")}
-    ids = list(dev.values())
+    development = load_questions(ROOT / "tests" / "eval" / "questions.yaml")
+    dev = {norm(q["question"]): q["id"] for q in development}
+    ids = [q["id"] for q in development]
     for path in sorted((ROOT / "tests" / "eval").glob("heldout*.yaml")):
         for q in load_questions(path):
             assert norm(q["question"]) not in dev, f"{q['id']} ({path.name}) is development question {dev[norm(q['question'])]}"

@@ -5,8 +5,9 @@ Training data: per answerable question, (question, a correct unit, one of the ``
 the base model likes best, picked at random) for up to two correct units; loss: in-batch softmax over the batch's
 units (the correct one against everyone else's and the hard negatives, scale 20), as sentence-transformers'
 MultipleNegativesRankingLoss. ``NEGATIVES`` 3 (all three hard negatives in every tuple) scored better in stop 24
-(tuned-cosine top-1 0.597 against 0.565 on 709 questions the encoder did not see) but trained far slower in stop 25
-(28 minutes for one fold's two epochs on 2 cores, partly beside other jobs, against about 10): not the default yet.
+(tuned-cosine top-1 0.597 against 0.565 on 709 questions the encoder did not see) and is not the default yet: no
+refit has had the time. Stop 25's 28-minute fold with it was mostly other jobs beside it: in stop 26 a fold with
+``NEGATIVES`` 1 took 27 minutes beside CI and about 9 alone on 2 cores.
 Only the top ``TRAIN_LAYERS`` transformer layers learn; the rest of all-MiniLM-L6-v2 stays as published.
 
 Cross-fitting: the answer ranker must learn how far to trust the tuned similarity from questions the encoder
@@ -70,16 +71,22 @@ def trainable_names(model) -> list[str]:
     return [name for name, _ in model.named_parameters() if any(k in name for k in keep)]
 
 
-def finetune(trips: list[tuple[str, ...]], seed: int = 0, log: Callable[[str], None] = lambda s: None):
-    """A fresh copy of the bundled model with its top layers trained on ``trips``."""
-    import torch
+def _bundled():
+    """A fresh copy of the bundled all-MiniLM-L6-v2, on the CPU."""
     from sentence_transformers import SentenceTransformer
 
     from indexer.embedding import BUNDLED, resolve_model
 
+    return SentenceTransformer(resolve_model(BUNDLED), device="cpu")
+
+
+def finetune(trips: list[tuple[str, ...]], seed: int = 0, log: Callable[[str], None] = lambda s: None):
+    """A fresh copy of the bundled model with its top layers trained on ``trips``."""
+    import torch
+
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    model = SentenceTransformer(resolve_model(BUNDLED), device="cpu")
+    model = _bundled()
     names = set(trainable_names(model))
     params = []
     for name, p in model.named_parameters():
@@ -134,15 +141,12 @@ def training_key(trips: list[tuple[str, ...]], texts: list[str], seed: int) -> s
 
 def _train(trips, texts, seed, log, cache: Path | None, name: str):
     """``finetune``, or the same training's layers from ``cache`` (a refit that changed only answer features)."""
-    from indexer.embedding import BUNDLED, resolve_model
     from indexer.tuned_encoder import load_layers, save_layers
 
     path = cache / f"{name}-{training_key(trips, texts, seed)}.npz" if cache else None
     if path is not None and path.exists():
-        from sentence_transformers import SentenceTransformer
-
         log(f"{name}: the same training's layers from {path}")
-        model = SentenceTransformer(resolve_model(BUNDLED), device="cpu")
+        model = _bundled()
         load_layers(model, path)
         model.eval()
         return model

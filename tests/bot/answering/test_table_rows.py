@@ -4,6 +4,7 @@ import numpy as np
 
 from bot.answering.features import UNIT_FEATURES
 from bot.answering.table_rows import FEATURES, RowLabels, normalise, row_label
+from indexer.text import ROW_LABEL
 from indexer.units import Unit
 
 
@@ -68,7 +69,7 @@ def test_the_answer_features_name_the_fixture_tables_row(kb):
     cand = answerer.prepare("what's the grade B in operation 0.5 micron limit")
     U = answerer.units.units
     cols = [UNIT_FEATURES.index(f) for f in FEATURES]
-    rows = {U[int(r)].text.split(" — ")[0]: cand.X[i, cols].tolist()
+    rows = {U[int(r)].text.split(ROW_LABEL)[0]: cand.X[i, cols].tolist()
             for i, r in enumerate(cand.rows) if U[int(r)].kind == "table_row"}
     assert rows["Grade B"] == [1.0, 0.0]
     assert rows["Grade A"] == [0.0, 1.0] and rows["Grade C"] == [0.0, 1.0]
