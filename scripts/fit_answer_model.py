@@ -8,8 +8,9 @@ is quick), answers every question, fine-tunes the tuned encoder once per fold an
 similarities of the encoder that did not see it, prints 5-fold cross-validated figures, then fits on all
 questions and writes the weights: the answer model with its known questions
 (bot/answering/answer_model.json and answer_model.known.npz) and the tuned encoder's layers
-(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 75 minutes on
-2 cores for 2,037 questions (six encoder trainings of about 10 minutes, then the answer model). Each trained
+(indexer/tuned_encoder.npz; rebuild the index afterwards with `techserv index`). About 115 minutes on
+2 cores for 2,823 questions (stop 27: six encoder trainings of 14-18 minutes run alone, up to 25 beside other
+work, then the answer model in a few minutes). Each trained
 encoder is kept in var/fit/encoders under the hash of its recipe and training tuples, so a refit that changes
 only the answer features or the decline settings reuses them and takes about 15 minutes.
 Run it after changing the pack, the question set, or the answer features.
