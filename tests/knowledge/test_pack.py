@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.answering.evaluation.question_audit import pack_sections, place_problems
 from bot.answering.evaluation.questions import load_questions
 from indexer.discover import discover
 from indexer.sources import parse_file
@@ -29,6 +30,11 @@ def documents():
         assert doc.meta.doc_id not in docs, f"duplicate id {doc.meta.doc_id}"
         docs[doc.meta.doc_id] = (sf, doc)
     return docs
+
+
+@lru_cache(maxsize=1)
+def sections():
+    return pack_sections(KNOWLEDGE)
 
 
 def front_matter(sf) -> dict:
@@ -171,26 +177,13 @@ def test_experts_and_glossary():
 
 
 def _check_questions(name: str) -> tuple[list[dict], list[dict], list[dict]]:
-    """Every answerable question names a real document and heading, and its fact is in that section."""
+    """Every answerable question names a real document and heading, and its fact is in that section (the checks of
+    ``question_audit.place_problems``, which ``scripts/check_question_set.py`` runs for set writers)."""
     questions = load_questions(ROOT / "tests" / "eval" / name)  # also refuses entries without question / doc_id
+    problems = place_problems(questions, sections())
+    assert not problems, f"{name}:\n" + "\n".join(problems)
     answerable = [q for q in questions if q["answerable"]]
     unanswerable = [q for q in questions if not q["answerable"]]
-    docs = documents()
-    for q in answerable:
-        for place in [q] + list(q.get("also") or []):  # the expected place, then the other places that answer it
-            assert place["doc_id"] in docs, (q["id"], place)
-            sections = docs[place["doc_id"]][1].sections
-            headings = {h for s in sections for h in s.path}
-            assert place["section"] in headings, f"{q['id']}: no section {place['section']!r} in {place['doc_id']}"
-            # the fact a correct answer must contain is in that section (so the set can be met)
-            body = " ".join(" ".join(s.text.split()) for s in sections if place["section"] in s.path)
-            assert place.get("fact") and re.search(place["fact"], body, re.I), \
-                f"{q['id']}: fact {place.get('fact')!r} not in {place['doc_id']} > {place['section']}"
-        places = [(p["doc_id"], p["section"]) for p in [q] + list(q.get("also") or [])]
-        assert len(set(places)) == len(places), f"{q['id']}: a place listed twice"
-    assert all(q.get("kind") in ("clinical", "near-domain", "off-topic") for q in unanswerable)
-    ids = [q.get("id") for q in questions]
-    assert len(set(ids)) == len(ids), f"{name}: duplicate ids"
     return questions, answerable, unanswerable
 
 
