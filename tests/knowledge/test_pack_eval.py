@@ -52,7 +52,7 @@ def test_development_set(pack_settings, kb):
     assert shipped["decline_rate_unanswerable"] >= 0.98 and cv["decline_rate_unanswerable"] >= 0.94
     # the shipped tuned encoder was trained on these questions: the CV above leaves it out, and the fit's
     # cross-fitted figures (each question scored by an encoder that did not see it) are reported beside it
-    assert cv["tuned_encoder"] == "left out" and report["cross_fitted"]["fact_in_answer"] >= 0.81
+    assert cv["tuned_encoder"] == "left out" and report["cross_fitted"]["fact_in_answer"] >= 0.84
     assert "leaves the tuned encoder out" in render_question_report(report)
     # the dangerous failure: a patient-specific clinical question answered with a quote
     assert shipped["clinical_answered_with_quote"] == 0 and cv["clinical_answered_with_quote"] == 0
@@ -62,7 +62,13 @@ def test_development_set(pack_settings, kb):
 
 # floors a few points under what each set measured (README › Knowledge-pack evaluation)
 HELD_OUT = {"heldout9.yaml": {"top5": 0.90, "fact": 0.89, "declined": 0.93},
-            "heldout10.yaml": {"top5": 0.91, "fact": 0.82, "declined": 0.95}}
+            "heldout10.yaml": {"top5": 0.91, "fact": 0.82, "declined": 0.95},
+            "heldout11.yaml": {"top5": 0.89, "fact": 0.82, "declined": 0.93}}
+
+
+def test_every_held_out_set_has_floors():
+    """A held-out set added under tests/eval/ is measured here too, not only checked to resolve."""
+    assert set(HELD_OUT) == {p.name for p in (ROOT / "tests" / "eval").glob("heldout*.yaml")}
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
