@@ -20,18 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.evaluation.fit import apply, collect  # noqa: E402
-from bot.answering.evaluation.question_audit import words  # noqa: E402
+from bot.answering.evaluation.question_audit import nearest, words  # noqa: E402
 from bot.answering.evaluation.questions import load_questions, summarise  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.config import Settings  # noqa: E402
 
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 1.01))
 KEYS = ("fact_in_answer", "first_unit_from_expected_section", "answered_rate_answerable", "decline_rate_unanswerable")
-
-
-def overlap(question: str, dev: list[frozenset[str]]) -> float:
-    mine = words(question)
-    return max((len(mine & w) / len(mine | w) for w in dev if w), default=0.0) if mine else 0.0
 
 
 def line(label: str, rows: list[dict]) -> str:
@@ -43,12 +38,12 @@ def line(label: str, rows: list[dict]) -> str:
 
 
 def main() -> int:
-    dev = [words(q["question"]) for q in load_questions(ROOT / "tests" / "eval" / "questions.yaml")]
+    dev = [(words(q["question"]), q) for q in load_questions(ROOT / "tests" / "eval" / "questions.yaml")]
     answerer = KnowledgeBase(Settings()).live.answerer
     for path in map(Path, sys.argv[1:]):
         questions = load_questions(path)
         rows = [apply(e, answerer) for e in collect(answerer, questions)]
-        near = [overlap(q["question"], dev) for q in questions]
+        near = [nearest(q["question"], dev)[0] for q in questions]
         print(f"{path.name}: fact / section / answered / declined | fact & section")
         print(line("all", rows))
         for lo, hi in BINS:

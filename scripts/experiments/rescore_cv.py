@@ -21,11 +21,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.answering.evaluation.fit import C_QUESTION, DECLINE_TARGET  # noqa: E402
 from bot.answering.evaluation.questions import fit_settings, load_questions, repeated_cv  # noqa: E402
 from bot.answering.knowledge import KnowledgeBase  # noqa: E402
 from bot.answering.model import AnswerModel  # noqa: E402
-from bot.answering.question_words import WEIGHT as WORD_WEIGHT  # noqa: E402
 
 
 def main() -> int:
@@ -39,8 +37,7 @@ def main() -> int:
     changed = sum(entries[e.item["id"]] != e.item for e in examples)
     examples = [dataclasses.replace(e, item=entries[e.item["id"]]) for e in examples]
     answerer = KnowledgeBase(fit_settings(), model=AnswerModel.default()).live.answerer
-    cv = repeated_cv(examples, answerer, 5, 3, C_units=0.1, C_question=C_QUESTION, target=DECLINE_TARGET,
-                     word_weight=WORD_WEIGHT)
+    cv = repeated_cv(examples, answerer, 5, 3)  # fit()'s defaults: the fit script's, the shipped model's settings
     print(f"{len(examples)} examples, {changed} measured against a changed entry ({path}):")
     for k, v in cv.items():
         if k != "per_shuffle":

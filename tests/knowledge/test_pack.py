@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answering.evaluation.question_audit import near_copies, pack_sections, place_problems
+from bot.answering.evaluation.question_audit import near_copies, place_problems, sections_of
 from bot.answering.evaluation.questions import load_questions
 from indexer.discover import discover
 from indexer.sources import parse_file
@@ -34,7 +34,7 @@ def documents():
 
 @lru_cache(maxsize=1)
 def sections():
-    return pack_sections(KNOWLEDGE)
+    return sections_of({doc_id: doc for doc_id, (_, doc) in documents().items()})
 
 
 def front_matter(sf) -> dict:

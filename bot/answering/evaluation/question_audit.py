@@ -30,13 +30,19 @@ def pack_sections(knowledge: Path) -> dict[str, list[PackSection]]:
     from indexer.discover import discover
     from indexer.sources import parse_file
 
-    docs: dict[str, list[PackSection]] = {}
+    docs = {}
     for sf in discover([knowledge]):
         doc = parse_file(sf.path, sf.rel)
         if doc.meta.doc_id in docs:
             raise ValueError(f"two documents have the id {doc.meta.doc_id} (second: {sf.rel})")
-        docs[doc.meta.doc_id] = [PackSection(tuple(s.path), " ".join(s.text.split())) for s in doc.sections]
-    return docs
+        docs[doc.meta.doc_id] = doc
+    return sections_of(docs)
+
+
+def sections_of(docs: dict) -> dict[str, list[PackSection]]:
+    """The sections of already parsed documents (``ParsedDocument`` by id), their text on single spaces."""
+    return {doc_id: [PackSection(tuple(s.path), " ".join(s.text.split())) for s in doc.sections]
+            for doc_id, doc in docs.items()}
 
 
 def place_problems(questions: list[dict], docs: dict[str, list[PackSection]]) -> list[str]:
@@ -85,15 +91,20 @@ def words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+def nearest(question: str, others: list[tuple[frozenset[str], dict]]) -> tuple[float, dict | None]:
+    """The largest word-set overlap (Jaccard) of ``question`` with any of ``others`` (their ``words`` and entry)."""
+    mine = words(question)
+    if not mine:
+        return 0.0, None
+    return max(((len(mine & w) / len(mine | w), o) for w, o in others if w), key=lambda t: t[0], default=(0.0, None))
+
+
 def near_copies(questions: list[dict], others: list[dict], threshold: float = 0.8) -> list[tuple[dict, dict, float]]:
     """Pairs (question, other, similarity) whose word sets overlap by at least ``threshold`` (Jaccard)."""
     index = [(words(o["question"]), o) for o in others]
     out = []
     for q in questions:
-        mine = words(q["question"])
-        if not mine:
-            continue
-        best = max(((len(mine & w) / len(mine | w), o) for w, o in index if w), key=lambda t: t[0], default=None)
-        if best and best[0] >= threshold:
-            out.append((q, best[1], round(best[0], 3)))
+        sim, other = nearest(q["question"], index)
+        if other is not None and sim >= threshold:
+            out.append((q, other, round(sim, 3)))
     return out
